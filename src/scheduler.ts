@@ -1,0 +1,113 @@
+/** Browsers run a timeout longer than 2^31−1 ms at once; never ask for more. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+/**
+ * The longest we sleep before looking at the wall clock again. Timers stop
+ * while a laptop sleeps and are throttled in background tabs; a deadline
+ * re-checked every minute is missed by at most a minute after waking.
+ */
+export const WAKE_CHECK_INTERVAL = 60_000;
+/** A short-lived token is refreshed when this share of its lifetime is left, if that is less than `refreshBefore`. */
+export const SHORT_LIFETIME_SHARE = 0.25;
+/** Jitter adds up to this share of the margin, so tabs and devices do not all refresh at the same instant. */
+export const JITTER_SHARE = 0.1;
+/** Backoff after a failed refresh: a random delay below min(cap, base · 2^attempt), never below the floor. */
+export const BACKOFF_BASE = 2_000;
+export const BACKOFF_CAP = 60_000;
+export const BACKOFF_FLOOR = 500;
+
+/** Clamps a delay to what setTimeout honours, rounded up: a timer that fires early only has to be set again. */
+export function clampDelay(ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) return ms === Number.POSITIVE_INFINITY ? MAX_TIMER_DELAY : 0;
+  return Math.min(Math.ceil(ms), MAX_TIMER_DELAY);
+}
+
+/** How long before expiry to refresh a token that lives `lifetime` ms. */
+export function refreshMargin(lifetime: number, refreshBefore: number): number {
+  return Math.max(0, Math.min(refreshBefore, lifetime * SHORT_LIFETIME_SHARE));
+}
+
+/** When to refresh a token received at `receivedAt` that expires at `expiresAt`, jitter included (earlier, never later). */
+export function nextRefreshAt(receivedAt: number, expiresAt: number, refreshBefore: number, random: () => number): number {
+  const margin = refreshMargin(expiresAt - receivedAt, refreshBefore);
+  return expiresAt - margin - random() * margin * JITTER_SHARE;
+}
+
+/** Delay before retry number `attempt` (0-based) after a failure; honours a server's Retry-After. */
+export function backoffDelay(attempt: number, random: () => number, retryAfterMs = 0): number {
+  const ceiling = Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** Math.min(attempt, 30));
+  const jittered = Math.max(BACKOFF_FLOOR, random() * ceiling);
+  return Math.max(jittered, Math.min(retryAfterMs, BACKOFF_CAP * 10));
+}
+
+/** Calls `onDue` once the wall clock passes a deadline, surviving sleep, throttling and clock jumps. */
+export interface DeadlineTimer {
+  /** Sets (or replaces) the deadline, in ms on the clock. */
+  schedule(at: number): void;
+  /** The current deadline, if any. */
+  readonly deadline: number | undefined;
+  /** Looks at the clock now; fires if the deadline has passed. */
+  check(): void;
+  cancel(): void;
+  dispose(): void;
+}
+
+/** Page events after which timers may have been late: tab shown, network back, page restored, window focused. */
+const WAKE_EVENTS = [
+  ['document', 'visibilitychange'],
+  ['window', 'online'],
+  ['window', 'pageshow'],
+  ['window', 'focus'],
+] as const;
+
+/** Creates a deadline timer on `now`; it listens to page wake-up events while it exists. */
+export function createDeadlineTimer(now: () => number, onDue: () => void): DeadlineTimer {
+  let deadline: number | undefined;
+  let handle: ReturnType<typeof setTimeout> | undefined;
+
+  const arm = (): void => {
+    if (handle !== undefined) clearTimeout(handle);
+    handle = undefined;
+    if (deadline === undefined) return;
+    const delay = clampDelay(Math.min(deadline - now(), WAKE_CHECK_INTERVAL));
+    handle = setTimeout(check, delay);
+  };
+
+  function check(): void {
+    if (deadline === undefined) return;
+    if (now() >= deadline) {
+      deadline = undefined;
+      if (handle !== undefined) clearTimeout(handle);
+      handle = undefined;
+      onDue();
+    } else {
+      arm();
+    }
+  }
+
+  const onWake = (): void => check();
+  const targets = {
+    document: typeof document === 'undefined' ? undefined : document,
+    window: typeof window === 'undefined' ? undefined : window,
+  };
+  for (const [target, type] of WAKE_EVENTS) targets[target]?.addEventListener(type, onWake);
+
+  return {
+    schedule(at) {
+      deadline = at;
+      arm();
+    },
+    get deadline() {
+      return deadline;
+    },
+    check,
+    cancel() {
+      deadline = undefined;
+      arm();
+    },
+    dispose() {
+      deadline = undefined;
+      arm();
+      for (const [target, type] of WAKE_EVENTS) targets[target]?.removeEventListener(type, onWake);
+    },
+  };
+}

@@ -1,0 +1,374 @@
+import { TokenVaultError, toTokenVaultError } from './errors.js';
+import { createEmitter } from './events.js';
+import { indexedDbPersistence, type Persistence, type StoredSession } from './persistence.js';
+import type { Provider } from './providers/types.js';
+import { backoffDelay, createDeadlineTimer, nextRefreshAt } from './scheduler.js';
+import { snapshotOf, type SessionSnapshot, type SessionStatus } from './snapshot.js';
+import { createTabs, type TabMessage } from './tabs.js';
+import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
+
+/** Options of `createSession`. */
+export interface SessionOptions {
+  /** Scopes the stored record, the key, the lock and the channel. Default `'default'`. */
+  name?: string;
+  /** Where tokens are refreshed and revoked: `oauth2()`, `cognito()` or your own. */
+  provider: Provider;
+  /** `'indexeddb'` (default): sealed record survives reloads. `'memory'`: gone with the page. */
+  persist?: 'indexeddb' | 'memory';
+  /** Seconds before expiry to refresh (default 60; less for short-lived tokens). */
+  refreshBefore?: number;
+  /** The clock, in ms since the epoch. For tests; default `Date.now`. */
+  now?: () => number;
+}
+
+/** Where an event came from: this tab's call, the provider's answer, or another tab. */
+export type EventSource = 'local' | 'provider' | 'tab';
+
+/** The events a session emits, with their payloads. */
+export interface SessionEvents {
+  signedIn: { source: 'local' | 'tab' };
+  refreshed: { source: 'local' | 'tab'; expiresAt: number };
+  rotated: { source: 'local' | 'tab' };
+  revoked: { source: EventSource };
+  expired: { expiresAt: number };
+  signedOut: { source: EventSource };
+  error: { error: TokenVaultError };
+}
+
+/** A live token session: the object apps and framework wrappers talk to. */
+export interface Session {
+  /** Resolves once the stored session is restored (or found absent); never rejects. */
+  readonly ready: Promise<void>;
+  /** Stores tokens after sign-in (OAuth 2.0 or Cognito response shape). */
+  setTokens(response: TokenResponse): Promise<void>;
+  /** Returns a fresh access token, refreshing first if it is due. */
+  getAccessToken(): Promise<string>;
+  /** The current state; the same object until something changes. */
+  getSnapshot(): SessionSnapshot;
+  /** Calls `listener` on every state change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** Listens to one event type; returns the unsubscribe function. */
+  on<K extends keyof SessionEvents>(type: K, listener: (event: SessionEvents[K]) => void): () => void;
+  /** Refreshes now, whether due or not. */
+  refresh(): Promise<void>;
+  /** Revokes the refresh token at the provider, then signs out everywhere. */
+  revoke(): Promise<void>;
+  /** Signs out in every tab; with `{ revoke: true }` also revokes at the provider (best effort). */
+  signOut(options?: { revoke?: boolean }): Promise<void>;
+  /** Stops timers, listeners and the channel. The session is unusable afterwards. */
+  dispose(): void;
+}
+
+function reportListenerError(error: unknown): void {
+  if (typeof reportError === 'function') reportError(error);
+  else setTimeout(() => { throw error; });
+}
+
+/** Creates a token session; see the README for the lifecycle. */
+export function createSession(options: SessionOptions): Session {
+  const provider = options?.provider;
+  if (typeof provider?.refresh !== 'function') {
+    throw new TokenVaultError('invalid_config', 'createSession(): provider with a refresh() method is required.');
+  }
+  const name = options.name ?? 'default';
+  const refreshBefore = (options.refreshBefore ?? 60) * 1000;
+  if (!(refreshBefore >= 0)) throw new TokenVaultError('invalid_config', 'createSession(): refreshBefore must be ≥ 0.');
+  const now = options.now ?? (() => Date.now());
+
+  const events = createEmitter<SessionEvents>(reportListenerError);
+  const subscribers = new Set<() => void>();
+  let persistence: Persistence | undefined;
+  let tokens: TokenSet | undefined;
+  let refreshAt = 0;
+  let version = 0;
+  let status: SessionStatus = 'loading';
+  let snapshot = snapshotOf(status, undefined, 0);
+  // Bumped whenever the token set is replaced from outside a refresh: an older refresh may no longer land.
+  let generation = 0;
+  let inflight: Promise<void> | undefined;
+  let abortInflight: AbortController | undefined;
+  let failures = 0;
+  let expiredNotified = false;
+  let disposed = false;
+
+  const emitError = (error: TokenVaultError): void => events.emit('error', { error });
+  const isDue = (): boolean => tokens !== undefined && now() >= refreshAt;
+
+  function setState(next: SessionStatus): void {
+    status = next;
+    snapshot = snapshotOf(status, tokens, refreshAt);
+    for (const listener of [...subscribers]) {
+      try {
+        listener();
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+  }
+
+  const timer = createDeadlineTimer(now, () => {
+    void backgroundRefresh();
+  });
+
+  function adopt(next: TokenSet): void {
+    tokens = next;
+    refreshAt = nextRefreshAt(next.receivedAt, next.expiresAt, refreshBefore, Math.random);
+    failures = 0;
+    expiredNotified = false;
+    timer.schedule(next.refreshToken === undefined ? next.expiresAt : refreshAt);
+    setState(inflight === undefined ? 'signedIn' : 'refreshing');
+  }
+
+  function forget(): void {
+    generation++;
+    abortInflight?.abort();
+    tokens = undefined;
+    timer.cancel();
+    setState('signedOut');
+  }
+
+  async function save(next: TokenSet): Promise<void> {
+    version = Math.max(version + 1, now());
+    if (persistence === undefined) return;
+    try {
+      await persistence.write({ version, tokens: next });
+    } catch (error) {
+      emitError(toTokenVaultError(error, 'storage_unavailable', 'Could not save the session.'));
+    }
+  }
+
+  async function readStored(): Promise<StoredSession | undefined> {
+    if (persistence === undefined) return undefined;
+    try {
+      return await persistence.read();
+    } catch (error) {
+      const failure = toTokenVaultError(error, 'storage_unavailable', 'Could not read the session.');
+      emitError(failure);
+      if (failure.code === 'record_tampered') {
+        forget();
+        events.emit('signedOut', { source: 'local' });
+      }
+      throw failure;
+    }
+  }
+
+  /** Takes what another tab stored, if it is newer than what this tab holds; says whether it did. */
+  function adoptStored(stored: StoredSession | undefined): boolean {
+    if (stored === undefined || stored.version <= version) return false;
+    const before = tokens;
+    version = stored.version;
+    generation++;
+    adopt(stored.tokens);
+    if (before === undefined) events.emit('signedIn', { source: 'tab' });
+    else {
+      if (before.refreshToken !== stored.tokens.refreshToken) events.emit('rotated', { source: 'tab' });
+      events.emit('refreshed', { source: 'tab', expiresAt: stored.tokens.expiresAt });
+    }
+    return true;
+  }
+
+  async function endSession(source: EventSource, revoked: boolean): Promise<void> {
+    const hadTokens = tokens !== undefined;
+    forget();
+    version = Math.max(version + 1, now());
+    if (source !== 'tab') {
+      await persistence?.clear().catch((error: unknown) => {
+        emitError(toTokenVaultError(error, 'storage_unavailable', 'Could not delete the stored session.'));
+      });
+      tabs.announce({ kind: revoked ? 'revoked' : 'signedOut', version });
+    }
+    if (revoked) events.emit('revoked', { source });
+    if (hadTokens || source === 'local') events.emit('signedOut', { source });
+  }
+
+  async function runRefresh(force: boolean): Promise<void> {
+    const startedIn = generation;
+    const abort = new AbortController();
+    try {
+      await tabs.withLock(async () => {
+        if (startedIn !== generation) return;
+        // Another tab may have refreshed while we waited for the lock: use its tokens, send nothing.
+        const adopted = adoptStored(await readStored().catch(() => undefined));
+        if (adopted || (!force && !isDue()) || tokens === undefined) return;
+        const refreshToken = tokens.refreshToken;
+        if (refreshToken === undefined) {
+          throw new TokenVaultError('not_signed_in', 'The session has no refresh token; sign in again.');
+        }
+        const previous = tokens;
+        const generationBefore = generation;
+        abortInflight = abort;
+        const response = await provider.refresh(refreshToken, { signal: abort.signal });
+        if (generationBefore !== generation) return;
+        const next = parseTokenResponse(response, now(), previous);
+        await save(next);
+        if (generationBefore !== generation) return;
+        adopt(next);
+        tabs.announce({ kind: 'updated', version });
+        if (next.refreshToken !== previous.refreshToken) events.emit('rotated', { source: 'local' });
+        events.emit('refreshed', { source: 'local', expiresAt: next.expiresAt });
+      });
+    } catch (error) {
+      const failure = toTokenVaultError(error, 'provider_error', 'The refresh failed.');
+      if (startedIn !== generation || disposed) throw failure;
+      emitError(failure);
+      if (failure.code === 'invalid_grant') {
+        await endSession('provider', true);
+      } else if (tokens !== undefined) {
+        noteExpiry();
+        timer.schedule(now() + backoffDelay(failures++, Math.random, (failure.retryAfter ?? 0) * 1000));
+      }
+      throw failure;
+    } finally {
+      if (abortInflight === abort) abortInflight = undefined;
+    }
+  }
+
+  function refreshOnce(force: boolean): Promise<void> {
+    if (inflight === undefined) {
+      inflight = runRefresh(force).finally(() => {
+        inflight = undefined;
+        if (!disposed && tokens !== undefined) setState('signedIn');
+      });
+      if (tokens !== undefined) setState('refreshing');
+    }
+    return inflight;
+  }
+
+  function noteExpiry(): void {
+    if (tokens !== undefined && now() >= tokens.expiresAt && !expiredNotified) {
+      expiredNotified = true;
+      events.emit('expired', { expiresAt: tokens.expiresAt });
+    }
+  }
+
+  async function backgroundRefresh(): Promise<void> {
+    if (tokens === undefined || disposed) return;
+    if (tokens.refreshToken === undefined) return noteExpiry();
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      // Offline: no request storm. The `online` event re-checks; meanwhile wake up at expiry to say so.
+      noteExpiry();
+      timer.schedule(Math.max(now() + 1, Math.min(tokens.expiresAt, now() + 60_000)));
+      return;
+    }
+    await refreshOnce(false).catch(() => undefined);
+  }
+
+  const onOnline = (): void => {
+    failures = 0;
+    if (isDue()) void backgroundRefresh();
+  };
+  if (typeof window !== 'undefined') window.addEventListener('online', onOnline);
+
+  function onTabMessage(message: TabMessage): void {
+    if (message.version <= version || disposed) return;
+    if (message.kind === 'updated') {
+      void readStored().then(adoptStored, () => undefined);
+    } else {
+      version = message.version;
+      void endSession('tab', message.kind === 'revoked');
+    }
+  }
+  const tabs = createTabs(name, onTabMessage);
+
+  const ready = (async () => {
+    if (options.persist !== 'memory') {
+      try {
+        persistence = indexedDbPersistence(name);
+      } catch (error) {
+        emitError(toTokenVaultError(error, 'storage_unavailable', 'Storage is unavailable.'));
+      }
+    }
+    let stored: StoredSession | undefined;
+    try {
+      stored = await readStored();
+    } catch (error) {
+      if (error instanceof TokenVaultError && error.code === 'storage_unavailable') persistence = undefined;
+    }
+    if (stored !== undefined && !disposed && tokens === undefined) {
+      version = stored.version;
+      adopt(stored.tokens);
+    } else if (status === 'loading') {
+      setState(tokens === undefined ? 'signedOut' : 'signedIn');
+    }
+  })();
+
+  async function live(): Promise<void> {
+    if (disposed) throw new TokenVaultError('aborted', 'The session was disposed.');
+    await ready;
+  }
+
+  return {
+    ready,
+    async setTokens(response) {
+      await live();
+      const next = parseTokenResponse(response, now());
+      generation++;
+      abortInflight?.abort();
+      await save(next);
+      adopt(next);
+      tabs.announce({ kind: 'updated', version });
+      events.emit('signedIn', { source: 'local' });
+    },
+    async getAccessToken() {
+      await live();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const current = tokens;
+        if (current === undefined) break;
+        if (!isDue()) return current.accessToken;
+        try {
+          await refreshOnce(false);
+        } catch (error) {
+          // Replaced mid-refresh by setTokens or another tab: look again.
+          if (error instanceof TokenVaultError && error.code === 'aborted') continue;
+          if (tokens !== undefined && now() < tokens.expiresAt && (error as TokenVaultError).code !== 'invalid_grant') {
+            return tokens.accessToken;
+          }
+          throw error;
+        }
+        if (tokens !== undefined) return tokens.accessToken;
+      }
+      throw new TokenVaultError('not_signed_in', 'No one is signed in.');
+    },
+    getSnapshot: () => snapshot,
+    subscribe(listener) {
+      const entry = (): void => listener();
+      subscribers.add(entry);
+      return () => {
+        subscribers.delete(entry);
+      };
+    },
+    on: (type, listener) => events.on(type, listener),
+    async refresh() {
+      await live();
+      if (tokens === undefined) throw new TokenVaultError('not_signed_in', 'No one is signed in.');
+      await refreshOnce(true);
+    },
+    async revoke() {
+      await live();
+      const refreshToken = tokens?.refreshToken;
+      if (refreshToken !== undefined && provider.revoke !== undefined) await provider.revoke(refreshToken);
+      await endSession('local', true);
+    },
+    async signOut(signOutOptions) {
+      await live();
+      const refreshToken = tokens?.refreshToken;
+      await endSession('local', false);
+      if (signOutOptions?.revoke && refreshToken !== undefined && provider.revoke !== undefined) {
+        await provider.revoke(refreshToken).catch((error: unknown) => {
+          emitError(toTokenVaultError(error, 'provider_error', 'Revocation at sign-out failed.'));
+        });
+      }
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      generation++;
+      abortInflight?.abort();
+      timer.dispose();
+      tabs.dispose();
+      if (typeof window !== 'undefined') window.removeEventListener('online', onOnline);
+      events.clear();
+      subscribers.clear();
+    },
+  };
+}
