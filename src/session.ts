@@ -271,6 +271,8 @@ export function createSession(options: SessionOptions): Session {
   const tabs = createTabs(name, onTabMessage);
 
   const ready = (async () => {
+    // Let the caller attach listeners first: what restoring finds is reported as events.
+    await Promise.resolve();
     if (options.persist !== 'memory') {
       try {
         persistence = indexedDbPersistence(name);
