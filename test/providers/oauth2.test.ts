@@ -1,0 +1,117 @@
+import { describe, expect, it, vi } from 'vitest';
+import { oauth2, TokenVaultError } from '../../src/index.js';
+import { json, tokenResponse } from '../helpers.js';
+
+const endpoints = {
+  tokenEndpoint: 'https://id.example.com/token',
+  revocationEndpoint: 'https://id.example.com/revoke',
+  clientId: 'spa-client',
+};
+
+function provider(answer: () => Response | Promise<Response>, extra: { scope?: string } = {}) {
+  const fetch = vi.fn(async (_url: string, _init: RequestInit) => answer());
+  return { fetch, provider: oauth2({ ...endpoints, ...extra, fetch }) };
+}
+
+describe('oauth2().refresh', () => {
+  it('posts a form-encoded refresh_token grant to the token endpoint', async () => {
+    const fresh = tokenResponse();
+    const { fetch, provider: p } = provider(() => json(200, fresh), { scope: 'openid offline_access' });
+    expect(await p.refresh('the-refresh-token')).toEqual(fresh);
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe(endpoints.tokenEndpoint);
+    expect(init.method).toBe('POST');
+    expect(new Headers(init.headers).get('content-type')).toBe('application/x-www-form-urlencoded');
+    expect(init.credentials).toBe('omit');
+    expect(Object.fromEntries(new URLSearchParams(String(init.body)))).toEqual({
+      client_id: 'spa-client',
+      grant_type: 'refresh_token',
+      refresh_token: 'the-refresh-token',
+      scope: 'openid offline_access',
+    });
+  });
+
+  it.each([
+    [400, { error: 'invalid_grant', error_description: 'grant request is invalid' }, 'invalid_grant'],
+    [400, { error: 'invalid_client' }, 'provider_error'],
+    [401, 'not json at all', 'provider_error'],
+    [429, { error: 'slow_down' }, 'rate_limited'],
+    [429, {}, 'rate_limited'],
+    [500, '<html>oops</html>', 'server_error'],
+    [503, { error: 'temporarily_unavailable' }, 'server_error'],
+  ] as const)('maps HTTP %i %j to %s', async (status, body, code) => {
+    const { provider: p } = provider(() =>
+      typeof body === 'string' ? new Response(body, { status }) : json(status, body, { 'retry-after': '7' }),
+    );
+    const error = await p.refresh('rt').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenVaultError);
+    expect(error).toMatchObject({ code, status });
+    if (typeof body !== 'string') expect((error as TokenVaultError).retryAfter).toBe(7);
+  });
+
+  it('turns a failed fetch into a retryable network error', async () => {
+    const { provider: p } = provider(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    const error = (await p.refresh('rt').catch((e: unknown) => e)) as TokenVaultError;
+    expect(error.code).toBe('network');
+    expect(error.retryable).toBe(true);
+    expect(error.cause).toBeInstanceOf(TypeError);
+  });
+
+  it.each([
+    ['an empty body', () => new Response('', { status: 200 })],
+    ['HTML', () => new Response('<html></html>', { status: 200 })],
+    ['JSON without access_token', () => json(200, { token_type: 'Bearer' })],
+  ])('rejects a 200 with %s as invalid_response', async (_what, answer) => {
+    const { provider: p } = provider(answer);
+    await expect(p.refresh('rt')).rejects.toMatchObject({ code: 'invalid_response' });
+  });
+
+  it('never repeats the refresh token a provider echoes back', async () => {
+    const secret = 'opaque-refresh-secret-42';
+    const { provider: p } = provider(() =>
+      json(400, { error: `bad_${secret}`, error_description: `refresh_token=${secret} is unknown` }),
+    );
+    const error = (await p.refresh(secret).catch((e: unknown) => e)) as TokenVaultError;
+    expect(`${error.message} ${error.providerCode}`).not.toContain(secret);
+    expect(error.message).toContain('[redacted]');
+  });
+});
+
+describe('oauth2().revoke', () => {
+  it('posts RFC 7009 revocation with a refresh_token hint', async () => {
+    const { fetch, provider: p } = provider(() => new Response('', { status: 200 }));
+    await p.revoke?.('rt-1');
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe(endpoints.revocationEndpoint);
+    expect(Object.fromEntries(new URLSearchParams(String(init.body)))).toEqual({
+      client_id: 'spa-client',
+      token: 'rt-1',
+      token_type_hint: 'refresh_token',
+    });
+  });
+
+  it('reports a refused revocation', async () => {
+    const { provider: p } = provider(() => json(400, { error: 'invalid_request' }));
+    await expect(p.revoke?.('rt')).rejects.toMatchObject({ code: 'provider_error', providerCode: 'invalid_request' });
+  });
+
+  it('without a revocation endpoint, does nothing', async () => {
+    const fetch = vi.fn();
+    const p = oauth2({ tokenEndpoint: endpoints.tokenEndpoint, clientId: 'c', fetch });
+    await p.revoke?.('rt');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('oauth2() options', () => {
+  it.each([
+    [{ clientId: 'c' }],
+    [{ tokenEndpoint: 'not a url', clientId: 'c' }],
+    [{ tokenEndpoint: 'https://x/token', clientId: '' }],
+    [{ tokenEndpoint: 'https://x/token', clientId: 'c', revocationEndpoint: '/relative' }],
+  ])('rejects %j with invalid_config', (options) => {
+    expect(() => oauth2(options as never)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+  });
+});
