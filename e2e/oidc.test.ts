@@ -273,4 +273,26 @@ describe('tokenvault against oidc-provider in Chromium', () => {
     expect(leaksToken(JSON.stringify(cookies), issued)).toBe(false);
     expect(leaksToken(consoleText.join('\n'), issued)).toBe(false);
   });
+
+  it('9. two tabs share each refresh, so rotation never trips the provider\'s reuse detection', async () => {
+    stack.oidc.accessTokenTtl = 10;
+    const first = await openApp(context, stack);
+    await signInThroughLoginPage(first, stack);
+    const second = await openApp(context, stack);
+    expect((await snapshot(second)).status).toBe('signedIn');
+
+    const seen = stack.oidc.grants.length;
+    const refreshes = () => stack.oidc.grants.slice(seen).filter((g) => g.grantType === 'refresh_token');
+    await expect.poll(() => refreshes().length, { timeout: 30_000, interval: 250 }).toBeGreaterThanOrEqual(2);
+    // One request per cycle, none refused: a second tab refreshing with the old token would revoke the grant.
+    expect(refreshes().every((g) => g.ok)).toBe(true);
+    await expect
+      .poll(async () => {
+        const [a, b] = await Promise.all([snapshot(first), snapshot(second)]);
+        return a.status === 'signedIn' && b.status === 'signedIn' && a.tokens?.refreshToken === b.tokens?.refreshToken;
+      })
+      .toBe(true);
+    const current = (await snapshot(first)).tokens!.refreshToken!;
+    expect((await refreshDirectly(stack, current)).status).toBe(200);
+  });
 });
