@@ -2,6 +2,7 @@ import { base64url } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
 import { TokenVaultError } from '../../src/errors.js';
 import { cognito, type CognitoOptions } from '../../src/providers/cognito.js';
+import { beginSignIn, completeSignIn } from '../../src/providers/pkce.js';
 import type { FetchLike } from '../../src/providers/types.js';
 import { parseTokenResponse, type CognitoAuthenticationResult } from '../../src/tokens.js';
 
@@ -321,6 +322,36 @@ describe('managed login (domain)', () => {
     await cognito({ clientId: 'client-1', domain: 'auth.example.com', fetch }).revoke!(REFRESH);
     expect(sent[0]!.url).toBe('https://auth.example.com/oauth2/revoke');
     expect(Object.fromEntries(new URLSearchParams(sent[0]!.body))).toMatchObject({ token: REFRESH, client_id: 'client-1' });
+  });
+
+  it('signs in with the PKCE helper through /oauth2/authorize and /oauth2/token', async () => {
+    const { fetch, sent } = fakeFetch(() =>
+      json(200, { access_token: accessToken(), id_token: idToken({ nonce: nonceSent }), refresh_token: 'r', expires_in: 3600 })(),
+    );
+    let nonceSent = '';
+    const { managedLogin } = cognito({ clientId: 'client-1', domain: 'auth.example.com', fetch });
+    const url = new URL(
+      await beginSignIn(managedLogin!.oauth2, {
+        authorizationEndpoint: managedLogin!.authorizationEndpoint,
+        redirectUri: 'https://app.example.com/callback',
+        scope: 'openid email',
+      }),
+    );
+    expect(url.origin + url.pathname).toBe('https://auth.example.com/oauth2/authorize');
+    expect(url.searchParams.get('client_id')).toBe('client-1');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    nonceSent = url.searchParams.get('nonce') ?? '';
+
+    const callback = `https://app.example.com/callback?code=the-code&state=${url.searchParams.get('state')}`;
+    const response = await completeSignIn(managedLogin!.oauth2, callback);
+    expect(response.refresh_token).toBe('r');
+    expect(sent[0]!.url).toBe('https://auth.example.com/oauth2/token');
+    expect(Object.fromEntries(new URLSearchParams(sent[0]!.body))).toMatchObject({
+      grant_type: 'authorization_code',
+      code: 'the-code',
+      client_id: 'client-1',
+      redirect_uri: 'https://app.example.com/callback',
+    });
   });
 
   it('maps invalid_grant from /oauth2/token', async () => {
