@@ -38,8 +38,14 @@ export async function startStaticServer({ json = {}, port = 0 } = {}) {
     }
     if (Object.hasOwn(json, pathname)) return send(res, 200, TYPES['.json'], JSON.stringify(json[pathname]()));
     const wanted = pathname.endsWith('/') ? `${pathname}index.html` : pathname;
-    const file = resolve(ROOT, `.${decodeURIComponent(wanted)}`);
-    if (!SERVED.some((prefix) => wanted.startsWith(prefix)) || !file.startsWith(ROOT.endsWith(sep) ? ROOT : ROOT + sep)) {
+    let file;
+    try {
+      file = resolve(ROOT, `.${decodeURIComponent(wanted)}`);
+    } catch {
+      return send(res, 400, 'text/plain', 'Bad request');
+    }
+    // Checked after decoding, so `%2F..` cannot step out of the served folders.
+    if (!SERVED.some((folder) => file.startsWith(resolve(ROOT, `.${folder}`) + sep))) {
       return send(res, 404, 'text/plain', 'Not found');
     }
     try {
