@@ -126,15 +126,17 @@ export async function beginSignIn(client: SignInClient, options: SignInOptions):
 }
 
 /**
- * Finishes the sign-in on the redirect page: checks `state`, exchanges the code
- * and returns the token response to hand to `session.setTokens()`.
+ * Finishes the sign-in on the redirect page (default: `location.href`): checks
+ * `state`, exchanges the code and returns the token response for `session.setTokens()`.
  *
  * Throws `authorization_error` for an `error=` callback, `invalid_state` for a
  * callback this tab did not start (or already used), `verification_failed`
  * for a wrong nonce, and the provider's errors for a refused code.
  */
-export async function completeSignIn(provider: OAuth2Provider, callbackUrl: string | URL): Promise<OAuthTokenResponse> {
-  const params = new URL(callbackUrl).searchParams;
+export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<OAuthTokenResponse> {
+  const url = callbackUrl ?? globalThis.location?.href;
+  if (url === undefined) throw new TokenVaultError('invalid_config', 'completeSignIn(): pass the callback URL.');
+  const params = new URL(url).searchParams;
   const state = params.get('state');
   const store = storage();
   const key = KEY_PREFIX + (state ?? '');

@@ -154,6 +154,15 @@ describe('completeSignIn', () => {
     expect(pendingKeys()).toEqual([]);
   });
 
+  it('reads the callback from location.href by default', async () => {
+    const { callback } = await roundTrip({ ...options, nonce: false });
+    const { provider, forms } = providerAnswering(() => ({ status: 200, body: { access_token: 'at', expires_in: 60 } }));
+    const href = vi.spyOn(window, 'location', 'get').mockReturnValue(new URL(callback) as unknown as Location);
+    await expect(completeSignIn(provider)).resolves.toMatchObject({ access_token: 'at' });
+    expect(href).toHaveBeenCalled();
+    expect(forms[0]!.get('code')).toBe('the-code');
+  });
+
   it('refuses a reused callback with invalid_state, without calling the provider', async () => {
     const { callback } = await roundTrip({ ...options, nonce: false });
     const { provider, fetch } = providerAnswering(() => ({ status: 200, body: { access_token: 'at', expires_in: 60 } }));
