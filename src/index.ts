@@ -5,7 +5,7 @@ export { TokenVaultError } from './errors.js';
 export { beginSignIn, completeSignIn } from './providers/pkce.js';
 export { discover } from './providers/discovery.js';
 
-export type { Session, SessionOptions, SessionEvents, EventSource } from './session.js';
+export type { Session, SessionOptions, SessionEvents, EventSource } from './api.js';
 export type { SessionSnapshot, SessionStatus } from './snapshot.js';
 export type { ErrorCode, ErrorDetails } from './errors.js';
 export type { OAuth2Options, OAuth2Provider } from './providers/oauth2.js';

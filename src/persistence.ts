@@ -1,5 +1,6 @@
 import { TokenVaultError } from './errors.js';
 import { indexedDbStore } from './store.js';
+import type { Tabs } from './tabs.js';
 import type { TokenSet } from './tokens.js';
 import { createVault, type Vault } from './vault.js';
 
@@ -32,10 +33,25 @@ function isTokenSet(value: unknown): value is TokenSet {
   );
 }
 
-function isStoredSession(value: unknown): value is StoredSession {
+/** Whether a decrypted record or a tab's answer has the shape of a stored session. */
+export function isStoredSession(value: unknown): value is StoredSession {
   if (typeof value !== 'object' || value === null) return false;
   const s = value as Partial<StoredSession>;
   return typeof s.version === 'number' && isTokenSet(s.tokens);
+}
+
+/** How long one storage operation may take; a database blocked by another tab must not hang the session. */
+export const STORAGE_TIMEOUT = 10_000;
+
+function withTimeout<T>(operation: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TokenVaultError('storage_unavailable', 'IndexedDB did not answer in time (blocked by another tab?).')),
+      STORAGE_TIMEOUT,
+    );
+  });
+  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Opens persistence in IndexedDB for session `name`; throws `storage_unavailable` when there is none. */
@@ -52,7 +68,7 @@ export function indexedDbPersistence(name: string): Persistence {
   const queue = <T>(task: () => Promise<T>): Promise<T> => {
     const run = tail.then(task, task);
     tail = run.catch(() => undefined);
-    return run;
+    return withTimeout(run);
   };
   return {
     read: () =>
@@ -64,5 +80,14 @@ export function indexedDbPersistence(name: string): Persistence {
       }),
     write: (session) => queue(() => vault.seal(session)),
     clear: () => queue(() => vault.clear()),
+  };
+}
+
+/** `persist: 'memory'`: nothing is written; a session is read by asking the other open tabs. */
+export function peerPersistence(tabs: Tabs): Persistence {
+  return {
+    read: () => (tabs.peersSeen ? tabs.ask() : Promise.resolve(undefined)),
+    write: async () => {},
+    clear: async () => {},
   };
 }

@@ -1,68 +1,18 @@
+import type { EventSource, Session, SessionEvents, SessionOptions } from './api.js';
 import { TokenVaultError, toTokenVaultError } from './errors.js';
 import { createEmitter } from './events.js';
-import { indexedDbPersistence, type Persistence, type StoredSession } from './persistence.js';
-import type { Provider } from './providers/types.js';
+import { indexedDbPersistence, peerPersistence, type Persistence, type StoredSession } from './persistence.js';
 import { backoffDelay, createDeadlineTimer, nextRefreshAt } from './scheduler.js';
-import { snapshotOf, type SessionSnapshot, type SessionStatus } from './snapshot.js';
+import { snapshotOf, type SessionStatus } from './snapshot.js';
 import { createTabs, type TabMessage } from './tabs.js';
-import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
-
-/** Options of `createSession`. */
-export interface SessionOptions {
-  /** Scopes the stored record, the key, the lock and the channel. Default `'default'`. */
-  name?: string;
-  /** Where tokens are refreshed and revoked: `oauth2()`, `cognito()` or your own. */
-  provider: Provider;
-  /** `'indexeddb'` (default): sealed record survives reloads. `'memory'`: gone with the page. */
-  persist?: 'indexeddb' | 'memory';
-  /** Seconds before expiry to refresh (default 60; less for short-lived tokens). */
-  refreshBefore?: number;
-  /** The clock, in ms since the epoch. For tests; default `Date.now`. */
-  now?: () => number;
-}
-
-/** Where an event came from: this tab's call, the provider's answer, or another tab. */
-export type EventSource = 'local' | 'provider' | 'tab';
-
-/** The events a session emits, with their payloads. */
-export interface SessionEvents {
-  signedIn: { source: 'local' | 'tab' };
-  refreshed: { source: 'local' | 'tab'; expiresAt: number };
-  rotated: { source: 'local' | 'tab' };
-  revoked: { source: EventSource };
-  expired: { expiresAt: number };
-  signedOut: { source: EventSource };
-  error: { error: TokenVaultError };
-}
-
-/** A live token session: the object apps and framework wrappers talk to. */
-export interface Session {
-  /** Resolves once the stored session is restored (or found absent); never rejects. */
-  readonly ready: Promise<void>;
-  /** Stores tokens after sign-in (OAuth 2.0 or Cognito response shape). */
-  setTokens(response: TokenResponse): Promise<void>;
-  /** Returns a fresh access token, refreshing first if it is due. */
-  getAccessToken(): Promise<string>;
-  /** The current state; the same object until something changes. */
-  getSnapshot(): SessionSnapshot;
-  /** Calls `listener` on every state change; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-  /** Listens to one event type; returns the unsubscribe function. */
-  on<K extends keyof SessionEvents>(type: K, listener: (event: SessionEvents[K]) => void): () => void;
-  /** Refreshes now, whether due or not. */
-  refresh(): Promise<void>;
-  /** Revokes the refresh token at the provider, then signs out everywhere. */
-  revoke(): Promise<void>;
-  /** Signs out in every tab; with `{ revoke: true }` also revokes at the provider (best effort). */
-  signOut(options?: { revoke?: boolean }): Promise<void>;
-  /** Stops timers, listeners and the channel. The session is unusable afterwards. */
-  dispose(): void;
-}
+import { decodeClaims, parseTokenResponse, type TokenSet } from './tokens.js';
 
 function reportListenerError(error: unknown): void {
   if (typeof reportError === 'function') reportError(error);
   else setTimeout(() => { throw error; });
 }
+
+const subjectOf = (tokens: TokenSet): unknown => decodeClaims(tokens.idToken ?? tokens.accessToken, 'token')?.sub;
 
 /** Creates a token session; see the README for the lifecycle. */
 export function createSession(options: SessionOptions): Session {
@@ -71,15 +21,16 @@ export function createSession(options: SessionOptions): Session {
     throw new TokenVaultError('invalid_config', 'createSession(): provider with a refresh() method is required.');
   }
   const name = options.name ?? 'default';
+  const inMemory = options.persist === 'memory';
   const refreshBefore = (options.refreshBefore ?? 60) * 1000;
   if (!(refreshBefore >= 0)) throw new TokenVaultError('invalid_config', 'createSession(): refreshBefore must be ≥ 0.');
   const now = options.now ?? (() => Date.now());
 
   const events = createEmitter<SessionEvents>(reportListenerError);
   const subscribers = new Set<() => void>();
-  let persistence: Persistence | undefined;
   let tokens: TokenSet | undefined;
   let refreshAt = 0;
+  // Orders writes across tabs: a tab adopts a stored session only if its version is newer.
   let version = 0;
   let status: SessionStatus = 'loading';
   let snapshot = snapshotOf(status, undefined, 0);
@@ -93,6 +44,7 @@ export function createSession(options: SessionOptions): Session {
 
   const emitError = (error: TokenVaultError): void => events.emit('error', { error });
   const isDue = (): boolean => tokens !== undefined && now() >= refreshAt;
+  const nextVersion = (): number => (version = Math.max(version + 1, now()));
 
   function setState(next: SessionStatus): void {
     status = next;
@@ -106,9 +58,9 @@ export function createSession(options: SessionOptions): Session {
     }
   }
 
-  const timer = createDeadlineTimer(now, () => {
-    void backgroundRefresh();
-  });
+  const timer = createDeadlineTimer(now, () => void backgroundRefresh());
+  const tabs = createTabs(name, onTabMessage, () => (inMemory && tokens !== undefined ? { version, tokens } : undefined));
+  let persistence: Persistence = peerPersistence(tabs);
 
   function adopt(next: TokenSet): void {
     tokens = next;
@@ -128,23 +80,20 @@ export function createSession(options: SessionOptions): Session {
   }
 
   async function save(next: TokenSet): Promise<void> {
-    version = Math.max(version + 1, now());
-    if (persistence === undefined) return;
     try {
-      await persistence.write({ version, tokens: next });
+      await persistence.write({ version: nextVersion(), tokens: next });
     } catch (error) {
       emitError(toTokenVaultError(error, 'storage_unavailable', 'Could not save the session.'));
     }
   }
 
   async function readStored(): Promise<StoredSession | undefined> {
-    if (persistence === undefined) return undefined;
     try {
       return await persistence.read();
     } catch (error) {
       const failure = toTokenVaultError(error, 'storage_unavailable', 'Could not read the session.');
       emitError(failure);
-      if (failure.code === 'record_tampered') {
+      if (failure.code === 'record_tampered' && tokens !== undefined) {
         forget();
         events.emit('signedOut', { source: 'local' });
       }
@@ -152,27 +101,28 @@ export function createSession(options: SessionOptions): Session {
     }
   }
 
-  /** Takes what another tab stored, if it is newer than what this tab holds; says whether it did. */
+  /** Takes what another tab stored if it is newer than what this tab holds; says whether it did. */
   function adoptStored(stored: StoredSession | undefined): boolean {
-    if (stored === undefined || stored.version <= version) return false;
+    if (stored === undefined || stored.version <= version || disposed) return false;
     const before = tokens;
     version = stored.version;
     generation++;
     adopt(stored.tokens);
-    if (before === undefined) events.emit('signedIn', { source: 'tab' });
-    else {
-      if (before.refreshToken !== stored.tokens.refreshToken) events.emit('rotated', { source: 'tab' });
-      events.emit('refreshed', { source: 'tab', expiresAt: stored.tokens.expiresAt });
+    if (before === undefined || subjectOf(before) !== subjectOf(stored.tokens)) {
+      events.emit('signedIn', { source: 'tab' });
+      return true;
     }
+    if (before.refreshToken !== stored.tokens.refreshToken) events.emit('rotated', { source: 'tab' });
+    events.emit('refreshed', { source: 'tab', expiresAt: stored.tokens.expiresAt });
     return true;
   }
 
   async function endSession(source: EventSource, revoked: boolean): Promise<void> {
     const hadTokens = tokens !== undefined;
     forget();
-    version = Math.max(version + 1, now());
     if (source !== 'tab') {
-      await persistence?.clear().catch((error: unknown) => {
+      nextVersion();
+      await persistence.clear().catch((error: unknown) => {
         emitError(toTokenVaultError(error, 'storage_unavailable', 'Could not delete the stored session.'));
       });
       tabs.announce({ kind: revoked ? 'revoked' : 'signedOut', version });
@@ -181,32 +131,40 @@ export function createSession(options: SessionOptions): Session {
     if (hadTokens || source === 'local') events.emit('signedOut', { source });
   }
 
+  function noteExpiry(): void {
+    if (tokens !== undefined && now() >= tokens.expiresAt && !expiredNotified) {
+      expiredNotified = true;
+      events.emit('expired', { expiresAt: tokens.expiresAt });
+    }
+  }
+
+  async function exchange(force: boolean, startedIn: number, abort: AbortController): Promise<void> {
+    if (startedIn !== generation) return;
+    // Another tab may have refreshed while we waited for the lock: use its tokens, send nothing.
+    const adopted = adoptStored(await readStored().catch(() => undefined));
+    if (adopted || (!force && !isDue()) || tokens === undefined) return;
+    const previous = tokens;
+    if (previous.refreshToken === undefined) {
+      throw new TokenVaultError('not_signed_in', 'The session has no refresh token; sign in again.');
+    }
+    const before = generation;
+    abortInflight = abort;
+    const response = await provider.refresh(previous.refreshToken, { signal: abort.signal });
+    if (before !== generation) return;
+    const next = parseTokenResponse(response, now(), previous);
+    await save(next);
+    if (before !== generation) return;
+    adopt(next);
+    tabs.announce({ kind: 'updated', version });
+    if (next.refreshToken !== previous.refreshToken) events.emit('rotated', { source: 'local' });
+    events.emit('refreshed', { source: 'local', expiresAt: next.expiresAt });
+  }
+
   async function runRefresh(force: boolean): Promise<void> {
     const startedIn = generation;
     const abort = new AbortController();
     try {
-      await tabs.withLock(async () => {
-        if (startedIn !== generation) return;
-        // Another tab may have refreshed while we waited for the lock: use its tokens, send nothing.
-        const adopted = adoptStored(await readStored().catch(() => undefined));
-        if (adopted || (!force && !isDue()) || tokens === undefined) return;
-        const refreshToken = tokens.refreshToken;
-        if (refreshToken === undefined) {
-          throw new TokenVaultError('not_signed_in', 'The session has no refresh token; sign in again.');
-        }
-        const previous = tokens;
-        const generationBefore = generation;
-        abortInflight = abort;
-        const response = await provider.refresh(refreshToken, { signal: abort.signal });
-        if (generationBefore !== generation) return;
-        const next = parseTokenResponse(response, now(), previous);
-        await save(next);
-        if (generationBefore !== generation) return;
-        adopt(next);
-        tabs.announce({ kind: 'updated', version });
-        if (next.refreshToken !== previous.refreshToken) events.emit('rotated', { source: 'local' });
-        events.emit('refreshed', { source: 'local', expiresAt: next.expiresAt });
-      });
+      await tabs.withLock(() => exchange(force, startedIn, abort));
     } catch (error) {
       const failure = toTokenVaultError(error, 'provider_error', 'The refresh failed.');
       if (startedIn !== generation || disposed) throw failure;
@@ -214,6 +172,7 @@ export function createSession(options: SessionOptions): Session {
       if (failure.code === 'invalid_grant') {
         await endSession('provider', true);
       } else if (tokens !== undefined) {
+        // Only the provider's final word ends a session; anything else is retried, spaced out.
         noteExpiry();
         timer.schedule(now() + backoffDelay(failures++, Math.random, (failure.retryAfter ?? 0) * 1000));
       }
@@ -232,13 +191,6 @@ export function createSession(options: SessionOptions): Session {
       if (tokens !== undefined) setState('refreshing');
     }
     return inflight;
-  }
-
-  function noteExpiry(): void {
-    if (tokens !== undefined && now() >= tokens.expiresAt && !expiredNotified) {
-      expiredNotified = true;
-      events.emit('expired', { expiresAt: tokens.expiresAt });
-    }
   }
 
   async function backgroundRefresh(): Promise<void> {
@@ -260,7 +212,7 @@ export function createSession(options: SessionOptions): Session {
   if (typeof window !== 'undefined') window.addEventListener('online', onOnline);
 
   function onTabMessage(message: TabMessage): void {
-    if (message.version <= version || disposed) return;
+    if (!('version' in message) || message.version <= version || disposed) return;
     if (message.kind === 'updated') {
       void readStored().then(adoptStored, () => undefined);
     } else {
@@ -268,12 +220,11 @@ export function createSession(options: SessionOptions): Session {
       void endSession('tab', message.kind === 'revoked');
     }
   }
-  const tabs = createTabs(name, onTabMessage);
 
   const ready = (async () => {
     // Let the caller attach listeners first: what restoring finds is reported as events.
     await Promise.resolve();
-    if (options.persist !== 'memory') {
+    if (!inMemory) {
       try {
         persistence = indexedDbPersistence(name);
       } catch (error) {
@@ -282,9 +233,9 @@ export function createSession(options: SessionOptions): Session {
     }
     let stored: StoredSession | undefined;
     try {
-      stored = await readStored();
+      stored = inMemory ? await tabs.ask() : await readStored();
     } catch (error) {
-      if (error instanceof TokenVaultError && error.code === 'storage_unavailable') persistence = undefined;
+      if (error instanceof TokenVaultError && error.code === 'storage_unavailable') persistence = peerPersistence(tabs);
     }
     if (stored !== undefined && !disposed && tokens === undefined) {
       version = stored.version;
@@ -298,6 +249,8 @@ export function createSession(options: SessionOptions): Session {
     if (disposed) throw new TokenVaultError('aborted', 'The session was disposed.');
     await ready;
   }
+
+  const notSignedIn = (): TokenVaultError => new TokenVaultError('not_signed_in', 'No one is signed in.');
 
   return {
     ready,
@@ -313,23 +266,21 @@ export function createSession(options: SessionOptions): Session {
     },
     async getAccessToken() {
       await live();
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const current = tokens;
-        if (current === undefined) break;
-        if (!isDue()) return current.accessToken;
+      // Looks again when a refresh was overtaken by setTokens() or another tab.
+      for (let attempt = 0; attempt < 3 && tokens !== undefined; attempt++) {
+        if (!isDue()) return tokens.accessToken;
         try {
           await refreshOnce(false);
         } catch (error) {
-          // Replaced mid-refresh by setTokens or another tab: look again.
-          if (error instanceof TokenVaultError && error.code === 'aborted') continue;
-          if (tokens !== undefined && now() < tokens.expiresAt && (error as TokenVaultError).code !== 'invalid_grant') {
-            return tokens.accessToken;
-          }
+          const code = (error as TokenVaultError).code;
+          if (code === 'aborted') continue;
+          // A refresh that failed for a passing reason still leaves a token that works until it expires.
+          if (tokens !== undefined && now() < tokens.expiresAt && code !== 'invalid_grant') return tokens.accessToken;
           throw error;
         }
         if (tokens !== undefined) return tokens.accessToken;
       }
-      throw new TokenVaultError('not_signed_in', 'No one is signed in.');
+      throw notSignedIn();
     },
     getSnapshot: () => snapshot,
     subscribe(listener) {
@@ -342,7 +293,7 @@ export function createSession(options: SessionOptions): Session {
     on: (type, listener) => events.on(type, listener),
     async refresh() {
       await live();
-      if (tokens === undefined) throw new TokenVaultError('not_signed_in', 'No one is signed in.');
+      if (tokens === undefined) throw notSignedIn();
       await refreshOnce(true);
     },
     async revoke() {

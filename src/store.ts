@@ -1,4 +1,4 @@
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { del, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 
 /** Where sealed records and keys rest. Values are structured-cloneable (CryptoKey included). */
 export interface RecordStore {
@@ -11,6 +11,58 @@ export interface RecordStore {
 export const DATABASE_NAME = 'tokenvault';
 export const STORE_NAME = 'vault';
 
+/**
+ * idb-keyval's `createStore`, made to survive other tabs and the user: it
+ * steps aside when another connection wants to upgrade or delete the database
+ * (instead of blocking it), reopens on next use, and recreates its object
+ * store when the database was deleted or upgraded without it.
+ */
+function resilientStore(dbName: string, storeName: string): UseStore {
+  let connection: Promise<IDBDatabase> | undefined;
+  const open = (version?: number): Promise<IDBDatabase> => {
+    const request = indexedDB.open(dbName, version);
+    request.onupgradeneeded = () => {
+      if (!request.result.objectStoreNames.contains(storeName)) request.result.createObjectStore(storeName);
+    };
+    return promisifyRequest(request).then((db) => {
+      if (db.objectStoreNames.contains(storeName)) return db;
+      db.close();
+      return open(db.version + 1);
+    });
+  };
+  const connect = (): Promise<IDBDatabase> => {
+    if (connection !== undefined) return connection;
+    const opening = open();
+    const forget = (): void => {
+      if (connection === opening) connection = undefined;
+    };
+    connection = opening;
+    opening.then((db) => {
+      db.onversionchange = () => {
+        db.close();
+        forget();
+      };
+      db.onclose = forget;
+    }, forget);
+    return opening;
+  };
+  return async (mode, callback) => {
+    for (let attempt = 0; ; attempt++) {
+      const db = await connect();
+      let store: IDBObjectStore;
+      try {
+        store = db.transaction(storeName, mode).objectStore(storeName);
+      } catch (error) {
+        // The connection closed under us (deleted database, upgrade): reconnect once.
+        if (attempt > 0) throw error;
+        if (connection !== undefined && (await connection) === db) connection = undefined;
+        continue;
+      }
+      return callback(store);
+    }
+  };
+}
+
 /** A store in IndexedDB, through idb-keyval; throws if IndexedDB is missing. */
 export function indexedDbStore(): RecordStore {
   if (typeof indexedDB === 'undefined' || indexedDB === null) {
@@ -18,7 +70,7 @@ export function indexedDbStore(): RecordStore {
   }
   let useStore: UseStore | undefined;
   // Opened lazily so a store that is never used never opens the database.
-  const store = (): UseStore => (useStore ??= createStore(DATABASE_NAME, STORE_NAME));
+  const store = (): UseStore => (useStore ??= resilientStore(DATABASE_NAME, STORE_NAME));
   return {
     get: (key) => get(key, store()),
     set: (key, value) => set(key, value, store()),

@@ -1,13 +1,15 @@
 import { TokenVaultError } from './errors.js';
+import { isStoredSession, type StoredSession } from './persistence.js';
 
 /**
- * What one tab tells the others. Only *that* something changed and its
- * version: the tokens stay in the sealed record, never on the channel.
+ * What one tab tells the others: *that* something changed, and its version.
+ * Tokens stay in the sealed record. The one exception is `share`, the answer
+ * to an `ask` from a new tab when the session lives in memory only.
  */
 export type TabMessage =
-  | { kind: 'updated'; version: number }
-  | { kind: 'signedOut'; version: number }
-  | { kind: 'revoked'; version: number };
+  | { kind: 'updated' | 'signedOut' | 'revoked'; version: number }
+  | { kind: 'ask'; id: string }
+  | { kind: 'share'; id: string; session: StoredSession };
 
 /** Cross-tab coordination for one session name. */
 export interface Tabs {
@@ -15,31 +17,70 @@ export interface Tabs {
   withLock<T>(task: () => Promise<T>): Promise<T>;
   /** Tells the other tabs that something changed. */
   announce(message: TabMessage): void;
-  /** Whether the lock is a real Web Lock (false: best effort inside this tab only). */
-  readonly shared: boolean;
+  /** Asks the other tabs for the session they hold in memory; the newest answer wins. */
+  ask(): Promise<StoredSession | undefined>;
+  /** Whether another tab has made itself heard; new tabs always ask when they start. */
+  readonly peersSeen: boolean;
   dispose(): void;
 }
 
 /** How long to wait for another tab's refresh before giving up with `lock_timeout`. */
 export const LOCK_WAIT_TIMEOUT = 40_000;
+/** How long a new tab waits for open tabs to answer `ask`. */
+export const ASK_WINDOW = 150;
 
 function isTabMessage(value: unknown): value is TabMessage {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as Partial<TabMessage>;
-  return (
-    (m.kind === 'updated' || m.kind === 'signedOut' || m.kind === 'revoked') &&
-    typeof m.version === 'number' &&
-    Number.isFinite(m.version)
-  );
+  const m = value as Record<string, unknown>;
+  switch (m['kind']) {
+    case 'updated':
+    case 'signedOut':
+    case 'revoked':
+      return typeof m['version'] === 'number' && Number.isFinite(m['version']);
+    case 'ask':
+      return typeof m['id'] === 'string';
+    case 'share':
+      return typeof m['id'] === 'string' && isStoredSession(m['session']);
+    default:
+      return false;
+  }
 }
 
-/** Creates the coordination for session `name`; `onMessage` hears the other tabs. */
-export function createTabs(name: string, onMessage: (message: TabMessage) => void): Tabs {
+/**
+ * Creates the coordination for session `name`. `onMessage` hears the other
+ * tabs; `answer` is what this tab shares when asked (undefined: nothing).
+ */
+export function createTabs(
+  name: string,
+  onMessage: (message: TabMessage) => void,
+  answer: () => StoredSession | undefined,
+): Tabs {
   const lockName = `tokenvault:${name}`;
   const locks = (typeof navigator === 'undefined' ? undefined : navigator.locks) ?? undefined;
   const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(lockName);
+  const asking = new Map<string, (session: StoredSession) => void>();
+  // Without any other tab around, asking would only wait; tabs make themselves known by asking on start.
+  let peersSeen = false;
+
+  const post = (message: TabMessage): void => {
+    try {
+      channel?.postMessage(message);
+    } catch {
+      // A closed channel only means no other tab hears us; the sealed record still tells them.
+    }
+  };
   const listener = (event: MessageEvent): void => {
-    if (isTabMessage(event.data)) onMessage(event.data);
+    const message: unknown = event.data;
+    if (!isTabMessage(message)) return;
+    peersSeen = true;
+    if (message.kind === 'ask') {
+      const session = answer();
+      if (session !== undefined) post({ kind: 'share', id: message.id, session });
+    } else if (message.kind === 'share') {
+      asking.get(message.id)?.(message.session);
+    } else {
+      onMessage(message);
+    }
   };
   channel?.addEventListener('message', listener);
 
@@ -47,8 +88,6 @@ export function createTabs(name: string, onMessage: (message: TabMessage) => voi
   let localTail: Promise<unknown> = Promise.resolve();
 
   return {
-    shared: locks !== undefined && typeof locks.request === 'function',
-
     withLock<T>(task: () => Promise<T>): Promise<T> {
       if (locks === undefined || typeof locks.request !== 'function') {
         const run = localTail.then(task, task);
@@ -58,29 +97,44 @@ export function createTabs(name: string, onMessage: (message: TabMessage) => voi
       // Waiting is abortable and bounded: a tab that hangs holding the lock cannot hang this one.
       const wait = new AbortController();
       const timer = setTimeout(() => wait.abort(), LOCK_WAIT_TIMEOUT);
-      return locks
-        .request(lockName, { mode: 'exclusive', signal: wait.signal }, () => {
-          clearTimeout(timer);
-          return task();
-        })
+      const held = locks.request(lockName, { mode: 'exclusive', signal: wait.signal }, () => {
+        clearTimeout(timer);
+        return task();
+      }) as Promise<T>;
+      return held
         .catch((error: unknown) => {
           if (wait.signal.aborted && !(error instanceof TokenVaultError)) {
             throw new TokenVaultError('lock_timeout', 'Another tab held the refresh lock for too long.', { cause: error });
           }
           throw error;
         })
-        .finally(() => clearTimeout(timer)) as Promise<T>;
+        .finally(() => clearTimeout(timer));
     },
 
-    announce(message) {
-      try {
-        channel?.postMessage(message);
-      } catch {
-        // A closed channel only means no other tab hears us; the sealed record still tells them.
-      }
+    announce: post,
+
+    ask() {
+      if (channel === undefined) return Promise.resolve(undefined);
+      const id = Math.random().toString(36).slice(2);
+      let newest: StoredSession | undefined;
+      asking.set(id, (session) => {
+        if (newest === undefined || session.version > newest.version) newest = session;
+      });
+      post({ kind: 'ask', id });
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          asking.delete(id);
+          resolve(newest);
+        }, ASK_WINDOW),
+      );
+    },
+
+    get peersSeen() {
+      return peersSeen;
     },
 
     dispose() {
+      asking.clear();
       channel?.removeEventListener('message', listener);
       channel?.close();
     },

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, TokenVaultError, type Session, type SessionEvents } from '../src/index.js';
+import { ASK_WINDOW } from '../src/tabs.js';
 import { advance, fakeEndpoint, json, jwt, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
 
 const TOKEN_ENDPOINT = 'https://id.example.com/token';
 let sessions: Session[] = [];
 
 // Memory persistence keeps these tests on the fake clock alone; persistence.test.ts covers IndexedDB.
-function makeSession(endpoint: FakeEndpoint, options: Partial<Parameters<typeof createSession>[0]> = {}): Session {
+// In memory, a new session first asks other tabs for theirs (ASK_WINDOW); let the fake clock pass that.
+async function makeSession(endpoint: FakeEndpoint, options: Partial<Parameters<typeof createSession>[0]> = {}): Promise<Session> {
   const session = createSession({
     name: 'app',
     persist: 'memory',
@@ -19,6 +21,8 @@ function makeSession(endpoint: FakeEndpoint, options: Partial<Parameters<typeof 
     ...options,
   });
   sessions.push(session);
+  await vi.advanceTimersByTimeAsync(ASK_WINDOW);
+  await session.ready;
   return session;
 }
 
@@ -39,7 +43,7 @@ afterEach(() => {
 
 describe('signing in', () => {
   it('holds tokens in memory and exposes claims in a stable snapshot', async () => {
-    const session = makeSession(fakeEndpoint());
+    const session = await makeSession(fakeEndpoint());
     await session.ready;
     expect(session.getSnapshot().status).toBe('signedOut');
     const events = record(session, 'signedIn');
@@ -56,7 +60,7 @@ describe('signing in', () => {
   });
 
   it('accepts the Cognito AuthenticationResult shape', async () => {
-    const session = makeSession(fakeEndpoint());
+    const session = await makeSession(fakeEndpoint());
     const now = Math.floor(Date.now() / 1000);
     await session.setTokens({
       AccessToken: jwt({ sub: 'u', token_use: 'access', 'cognito:groups': ['admin'], username: 'ada', iat: now, exp: now + 600 }),
@@ -80,7 +84,7 @@ describe('signing in', () => {
     ['swapped Cognito tokens', { AccessToken: jwt({ token_use: 'id', exp: 2e9 }), IdToken: jwt({ token_use: 'access' }) }],
     ['not an object', 'access_token=x'],
   ])('rejects %s with invalid_token and keeps what it had', async (_what, bad) => {
-    const session = makeSession(fakeEndpoint());
+    const session = await makeSession(fakeEndpoint());
     const good = tokenResponse();
     await session.setTokens(good);
     await expect(session.setTokens(bad as never)).rejects.toMatchObject({ code: 'invalid_token' });
@@ -88,14 +92,14 @@ describe('signing in', () => {
   });
 
   it('allows opaque access tokens when expires_in is given', async () => {
-    const session = makeSession(fakeEndpoint());
+    const session = await makeSession(fakeEndpoint());
     await session.setTokens({ access_token: 'opaque-access', expires_in: 300, refresh_token: 'r' });
     expect(await session.getAccessToken()).toBe('opaque-access');
     expect(session.getSnapshot().claims).toBeUndefined();
   });
 
   it('counts expiry from arrival, not from a skewed exp', async () => {
-    const session = makeSession(fakeEndpoint());
+    const session = await makeSession(fakeEndpoint());
     const skewed = tokenResponse({ lifetime: 600 });
     // The device clock is two hours behind the server: exp says "far future", expires_in says 10 minutes.
     await session.setTokens({ ...skewed, access_token: jwt({ exp: Math.floor(Date.now() / 1000) + 7800 }) });
@@ -103,7 +107,7 @@ describe('signing in', () => {
   });
 
   it('without expires_in, corrects exp by the skew between iat and arrival', async () => {
-    const session = makeSession(fakeEndpoint());
+    const session = await makeSession(fakeEndpoint());
     const serverNow = Math.floor(Date.now() / 1000) + 3600; // device clock an hour behind
     await session.setTokens({ access_token: jwt({ iat: serverNow, exp: serverNow + 300 }), refresh_token: 'r' });
     expect(session.getSnapshot().expiresAt).toBe(Date.now() + 300_000);
@@ -113,7 +117,7 @@ describe('signing in', () => {
 describe('refresh scheduling', () => {
   it('refreshes before expiry, and not before the margin', async () => {
     const endpoint = fakeEndpoint(3600);
-    const session = makeSession(endpoint, { refreshBefore: 60 });
+    const session = await makeSession(endpoint, { refreshBefore: 60 });
     await session.setTokens(tokenResponse({ lifetime: 3600 }));
     // Jitter moves the refresh at most 10% of the margin earlier: 3600 − 66 s is the earliest.
     await advance(3600_000 - 67_000, 60_000);
@@ -125,7 +129,7 @@ describe('refresh scheduling', () => {
 
   it('refreshes a short-lived token at a share of its lifetime', async () => {
     const endpoint = fakeEndpoint(20);
-    const session = makeSession(endpoint, { refreshBefore: 60 });
+    const session = await makeSession(endpoint, { refreshBefore: 60 });
     await session.setTokens(tokenResponse({ lifetime: 20 }));
     await advance(14_000, 500);
     expect(tokenRequests(endpoint)).toHaveLength(0);
@@ -135,7 +139,7 @@ describe('refresh scheduling', () => {
 
   it('does not fire early for a 60-day token (timer clamp)', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse({ lifetime: 60 * 86400 }));
     await advance(59 * 86400_000, 3600_000);
     expect(tokenRequests(endpoint)).toHaveLength(0);
@@ -145,7 +149,7 @@ describe('refresh scheduling', () => {
 
   it('refreshes a due token before handing it out, after a jump of the clock', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse());
     vi.setSystemTime(Date.now() + 2 * 3600_000); // a laptop that slept two hours
     const token = await session.getAccessToken();
@@ -155,7 +159,7 @@ describe('refresh scheduling', () => {
 
   it('makes one request for 100 concurrent getAccessToken() calls', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse());
     vi.setSystemTime(Date.now() + 3600_000);
     const tokens = await Promise.all([
@@ -168,7 +172,7 @@ describe('refresh scheduling', () => {
 
   it('fires rotated only when the refresh token changes', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse());
     const events = record(session, 'refreshed', 'rotated');
     endpoint.rotate = false;
@@ -182,7 +186,7 @@ describe('refresh scheduling', () => {
   it('keeps the old refresh token when the answer omits it', async () => {
     const endpoint = fakeEndpoint();
     endpoint.rotate = false;
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     const first = tokenResponse({ refreshToken: 'keep-me' });
     await session.setTokens(first);
     await session.refresh();
@@ -194,7 +198,7 @@ describe('refresh scheduling', () => {
 describe('failures', () => {
   it('retries network errors and 5xx with bounded backoff, without signing out', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     const errors = record(session, 'error');
     await session.setTokens(tokenResponse({ lifetime: 600 }));
     const failing: Array<Response | Error> = Array.from({ length: 12 }, (_, i) =>
@@ -218,7 +222,7 @@ describe('failures', () => {
 
   it('stops on invalid_grant: revoked, signed out, no more requests', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse({ lifetime: 600 }));
     const events = record(session, 'revoked', 'signedOut', 'error');
     endpoint.queue.push(json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' }));
@@ -234,7 +238,7 @@ describe('failures', () => {
 
   it('hands out a still-valid token when a due refresh fails for a network error', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     const first = tokenResponse({ lifetime: 600 });
     await session.setTokens(first);
     vi.setSystemTime(Date.now() + 590_000);
@@ -244,7 +248,7 @@ describe('failures', () => {
 
   it('reports expired, but keeps the session, when the token runs out while refresh keeps failing', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse({ lifetime: 120 }));
     endpoint.fetch.mockRejectedValue(new TypeError('Failed to fetch'));
     const events = record(session, 'expired', 'signedOut');
@@ -256,7 +260,7 @@ describe('failures', () => {
 
   it('never puts a token in an error message', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     const first = tokenResponse({ refreshToken: 'rt-secret-value-0123456789' });
     await session.setTokens(first);
     endpoint.queue.push(json(400, { error: 'invalid_request', error_description: 'bad token rt-secret-value-0123456789' }));
@@ -270,7 +274,7 @@ describe('failures', () => {
 describe('signing out', () => {
   it('stays signed out when a refresh in flight completes after signOut()', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse());
     let answer!: (response: Response) => void;
     endpoint.queue.push(() => new Promise<Response>((resolve) => (answer = resolve)));
@@ -287,7 +291,7 @@ describe('signing out', () => {
 
   it('revoke() revokes the refresh token at the provider, then clears', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse({ refreshToken: 'to-revoke' }));
     const events = record(session, 'revoked', 'signedOut');
     await session.revoke();
@@ -302,7 +306,7 @@ describe('signing out', () => {
 
   it('revoke() keeps the session when the provider cannot be reached', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse());
     endpoint.queue.push(new TypeError('Failed to fetch'));
     await expect(session.revoke()).rejects.toMatchObject({ code: 'network' });
@@ -314,7 +318,7 @@ describe('events and subscriptions', () => {
   it('a throwing listener never stops the others', async () => {
     const reported = vi.fn();
     vi.stubGlobal('reportError', reported);
-    const session = makeSession(fakeEndpoint());
+    const session = await makeSession(fakeEndpoint());
     const after = vi.fn();
     session.on('signedIn', () => {
       throw new Error('listener bug');
@@ -333,7 +337,7 @@ describe('events and subscriptions', () => {
   });
 
   it('unsubscribe functions work', async () => {
-    const session = makeSession(fakeEndpoint());
+    const session = await makeSession(fakeEndpoint());
     const listener = vi.fn();
     const subscriber = vi.fn();
     session.on('signedIn', listener)();
@@ -345,7 +349,7 @@ describe('events and subscriptions', () => {
 
   it('dispose() leaves no timer and no listener behind', async () => {
     const endpoint = fakeEndpoint();
-    const session = makeSession(endpoint);
+    const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse({ lifetime: 120 }));
     const removed = vi.spyOn(window, 'removeEventListener');
     session.dispose();

@@ -2,6 +2,7 @@
 // a fetch that plays the user-pool API (documented request and answer shapes).
 import { base64url } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ASK_WINDOW } from '../../src/tabs.js';
 import { createSession, TokenVaultError, type Session, type SessionEvents } from '../../src/index.js';
 import { cognito, type CognitoOptions } from '../../src/providers/cognito.js';
 import type { FetchLike } from '../../src/providers/types.js';
@@ -77,13 +78,15 @@ function userPoolApi(): UserPoolApi {
 }
 
 let sessions: Session[] = [];
-function makeSession(api: UserPoolApi, options: Partial<CognitoOptions> = {}, persist: 'memory' | 'indexeddb' = 'memory') {
+// In memory, a new session first asks other tabs for theirs (ASK_WINDOW); let the fake clock pass that.
+async function makeSession(api: UserPoolApi, options: Partial<CognitoOptions> = {}, persist: 'memory' | 'indexeddb' = 'memory') {
   const session = createSession({
     name: 'cognito',
     provider: cognito({ region: 'eu-west-1', clientId: 'client-1', fetch: api.fetch, ...options }),
     persist,
   });
   sessions.push(session);
+  await vi.advanceTimersByTimeAsync(ASK_WINDOW);
   return session;
 }
 
@@ -102,7 +105,7 @@ afterEach(() => {
 
 describe('a session with the Cognito provider', () => {
   it('takes an AuthenticationResult and exposes claims, groups and username', async () => {
-    const session = makeSession(userPoolApi());
+    const session = await makeSession(userPoolApi());
     await session.ready;
     await session.setTokens(authenticationResult({ refreshToken: 'refresh-1' }));
     const snapshot = session.getSnapshot();
@@ -115,7 +118,7 @@ describe('a session with the Cognito provider', () => {
   });
 
   it('gives an empty groups array when the user is in no group', async () => {
-    const session = makeSession(userPoolApi());
+    const session = await makeSession(userPoolApi());
     const iat = Math.floor(Date.now() / 1000);
     await session.setTokens({
       AccessToken: jwt({ sub: 'u-2', token_use: 'access', username: 'bob', iat, exp: iat + 600 }),
@@ -127,7 +130,7 @@ describe('a session with the Cognito provider', () => {
   });
 
   it('rejects swapped ID and access tokens with invalid_token and stays signed out', async () => {
-    const session = makeSession(userPoolApi());
+    const session = await makeSession(userPoolApi());
     await session.ready;
     const good = authenticationResult({ refreshToken: 'refresh-1' });
     await expect(session.setTokens({ ...good, AccessToken: good.IdToken, IdToken: good.AccessToken })).rejects.toMatchObject({
@@ -138,7 +141,7 @@ describe('a session with the Cognito provider', () => {
 
   it('refreshes through InitiateAuth REFRESH_TOKEN_AUTH before expiry and keeps the refresh token', async () => {
     const api = userPoolApi();
-    const session = makeSession(api, { deviceKey: 'eu-west-1_dev' });
+    const session = await makeSession(api, { deviceKey: 'eu-west-1_dev' });
     await session.setTokens(authenticationResult({ lifetime: 300, refreshToken: 'refresh-1' }));
     const events = record(session, 'refreshed', 'rotated');
     await advance(300_000);
@@ -159,7 +162,7 @@ describe('a session with the Cognito provider', () => {
   it('with rotation, refreshes through GetTokensFromRefreshToken and emits rotated', async () => {
     const api = userPoolApi();
     api.rotate = true;
-    const session = makeSession(api, { rotation: true });
+    const session = await makeSession(api, { rotation: true });
     await session.setTokens(authenticationResult({ refreshToken: 'refresh-1' }));
     const events = record(session, 'rotated');
     await session.refresh();
@@ -177,7 +180,7 @@ describe('a session with the Cognito provider', () => {
   it('NotAuthorizedException on refresh: revoked, signed out, no more calls', async () => {
     const api = userPoolApi();
     api.queue.push(answer(400, { __type: 'NotAuthorizedException', message: 'Refresh Token has been revoked' }));
-    const session = makeSession(api);
+    const session = await makeSession(api);
     await session.setTokens(authenticationResult({ refreshToken: 'refresh-1' }));
     const events = record(session, 'revoked', 'signedOut', 'error');
     await expect(session.refresh()).rejects.toMatchObject({ code: 'invalid_grant', providerCode: 'NotAuthorizedException' });
@@ -191,7 +194,7 @@ describe('a session with the Cognito provider', () => {
   it('RefreshTokenReuseException with rotation: revoked and signed out', async () => {
     const api = userPoolApi();
     api.queue.push(answer(400, { __type: 'RefreshTokenReuseException', message: 'Refresh token reuse detected' }));
-    const session = makeSession(api, { rotation: true });
+    const session = await makeSession(api, { rotation: true });
     await session.setTokens(authenticationResult({ refreshToken: 'refresh-1' }));
     const events = record(session, 'revoked');
     await expect(session.refresh()).rejects.toMatchObject({ code: 'invalid_grant' });
@@ -205,7 +208,7 @@ describe('a session with the Cognito provider', () => {
       answer(400, { __type: 'TooManyRequestsException', message: 'Rate exceeded' }),
       answer(500, { __type: 'InternalErrorException', message: 'Internal error' }),
     );
-    const session = makeSession(api);
+    const session = await makeSession(api);
     await session.setTokens(authenticationResult({ lifetime: 600, refreshToken: 'refresh-1' }));
     const events = record(session, 'error', 'refreshed', 'signedOut', 'revoked');
     await advance(600_000);
@@ -217,7 +220,7 @@ describe('a session with the Cognito provider', () => {
 
   it('revoke() sends RevokeToken with the refresh token, then signs out', async () => {
     const api = userPoolApi();
-    const session = makeSession(api);
+    const session = await makeSession(api);
     await session.setTokens(authenticationResult({ refreshToken: 'refresh-1' }));
     const events = record(session, 'revoked', 'signedOut');
     await session.revoke();
@@ -232,7 +235,7 @@ describe('a session with the Cognito provider', () => {
   it('a 1 MB access token is refreshed, sealed in IndexedDB and restored', async () => {
     const api = userPoolApi();
     api.queue.push(answer(200, { AuthenticationResult: authenticationResult({ pad: 1024 * 1024 }) }));
-    const session = makeSession(api, {}, 'indexeddb');
+    const session = await makeSession(api, {}, 'indexeddb');
     await session.ready;
     await session.setTokens(authenticationResult({ refreshToken: 'refresh-1' }));
     await session.refresh();
@@ -240,7 +243,7 @@ describe('a session with the Cognito provider', () => {
     expect(big.length).toBeGreaterThan(1024 * 1024);
     await settle();
 
-    const again = makeSession(userPoolApi(), {}, 'indexeddb');
+    const again = await makeSession(userPoolApi(), {}, 'indexeddb');
     await again.ready;
     expect(again.getSnapshot().tokens?.accessToken).toBe(big);
     expect(again.getSnapshot().tokens?.refreshToken).toBe('refresh-1');
