@@ -8,12 +8,15 @@ import {
   appUrl,
   collectIssuedTokens,
   events,
+  jwtPayload,
   leaksToken,
   openApp,
   readVault,
   refreshDirectly,
   signInThroughLoginPage,
   snapshot,
+  tamperRecord,
+  tryExportKey,
   waitForEvent,
   type AppWindow,
 } from './support/app-page.js';
@@ -71,8 +74,7 @@ describe('tokenvault against oidc-provider in Chromium', () => {
     });
     expect(state.tokens?.refreshToken).toBeTruthy();
     // A JWT access token for the default resource, as an API would receive it.
-    const access = JSON.parse(Buffer.from(state.tokens!.accessToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-    expect(access).toMatchObject({ iss: stack.oidc.issuer, aud: stack.oidc.resource, sub: 'alice' });
+    expect(jwtPayload(state.tokens!.accessToken)).toMatchObject({ iss: stack.oidc.issuer, aud: stack.oidc.resource, sub: 'alice' });
     expect(state.expiresAt! - state.tokens!.receivedAt).toBe(120_000);
     expect((await events(page)).map((e) => e.type)).toContain('signedIn');
     // The code and state are gone from the address bar, the PKCE entry from sessionStorage.
@@ -97,24 +99,7 @@ describe('tokenvault against oidc-provider in Chromium', () => {
     // Not even the claims are readable at rest.
     expect(recordText).not.toContain(DEMO_USER.email);
 
-    const exportError = await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('tokenvault');
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const key = await new Promise<CryptoKey>((resolve, reject) => {
-        const request = db.transaction('vault').objectStore('vault').get('key:e2e');
-        request.onsuccess = () => resolve(request.result as CryptoKey);
-        request.onerror = () => reject(request.error);
-      });
-      db.close();
-      const results = [];
-      for (const format of ['raw', 'jwk'] as const) {
-        results.push(await crypto.subtle.exportKey(format, key).then(() => 'exported', (e: Error) => e.name));
-      }
-      return results;
-    });
+    const exportError = await tryExportKey(page, 'key:e2e');
     expect(exportError).toEqual(['InvalidAccessError', 'InvalidAccessError']);
   });
 
@@ -142,7 +127,7 @@ describe('tokenvault against oidc-provider in Chromium', () => {
     const page = await openApp(context, stack);
     await signInThroughLoginPage(page, stack);
     const before = await snapshot(page);
-    const accessExp = (JSON.parse(Buffer.from(before.tokens!.accessToken.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+    const accessExp = jwtPayload(before.tokens!.accessToken)['exp'] as number;
 
     const refreshRequests: number[] = [];
     page.on('request', (request) => {
@@ -190,27 +175,7 @@ describe('tokenvault against oidc-provider in Chromium', () => {
     const page = await openApp(context, stack);
     await signInThroughLoginPage(page, stack);
 
-    await page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('tokenvault');
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const store = (mode: IDBTransactionMode) => db.transaction('vault', mode).objectStore('vault');
-      const record = await new Promise<{ data: ArrayBuffer | Uint8Array }>((resolve) => {
-        const request = store('readonly').get('record:e2e');
-        request.onsuccess = () => resolve(request.result as { data: ArrayBuffer | Uint8Array });
-      });
-      const bytes = new Uint8Array(record.data instanceof ArrayBuffer ? record.data.slice(0) : record.data.slice());
-      bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
-      record.data = record.data instanceof ArrayBuffer ? bytes.buffer : bytes;
-      await new Promise<void>((resolve, reject) => {
-        const request = store('readwrite').put(record, 'record:e2e');
-        request.onsuccess = () => resolve();
-        request.onerror = () => reject(request.error);
-      });
-      db.close();
-    });
+    await tamperRecord(page, 'record:e2e');
 
     await page.reload();
     await appReady(page);

@@ -103,24 +103,42 @@ export async function signInThroughLoginPage(page: Page, stack: StackInfo, passw
   await appReady(page);
 }
 
-/** Everything in tokenvault's IndexedDB object store, by key. */
-export function readVault(page: Page): Promise<Record<string, RawValue>> {
-  return page.evaluate(async () => {
+/** What can be done to tokenvault's IndexedDB object store from inside the page, bypassing the SDK. */
+type VaultOp = { op: 'read' } | { op: 'flipByte'; key: string } | { op: 'exportKey'; key: string };
+
+/** Runs one raw IndexedDB operation in the page: what someone with the disk (or the devtools) could do. */
+function vault<T>(page: Page, operation: VaultOp): Promise<T> {
+  return page.evaluate(async (operation) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open('tokenvault');
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
+    const done = <R>(request: IDBRequest<R>) =>
+      new Promise<R>((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const store = (mode: IDBTransactionMode) => db.transaction('vault', mode).objectStore('vault');
     try {
+      if (operation.op === 'flipByte') {
+        const record = (await done(store('readonly').get(operation.key))) as { data: ArrayBuffer | Uint8Array };
+        const bytes = new Uint8Array(record.data instanceof ArrayBuffer ? record.data.slice(0) : record.data.slice());
+        bytes[bytes.length >> 1]! ^= 0x01;
+        record.data = record.data instanceof ArrayBuffer ? bytes.buffer : bytes;
+        await done(store('readwrite').put(record, operation.key));
+        return undefined;
+      }
+      if (operation.op === 'exportKey') {
+        const key = (await done(store('readonly').get(operation.key))) as CryptoKey;
+        const outcomes = [];
+        for (const format of ['raw', 'jwk'] as const) {
+          outcomes.push(await crypto.subtle.exportKey(format, key).then(() => 'exported', (e: Error) => e.name));
+        }
+        return outcomes;
+      }
       if (!db.objectStoreNames.contains('vault')) return {};
-      const tx = db.transaction('vault', 'readonly');
-      const store = tx.objectStore('vault');
-      const all = <T>(request: IDBRequest<T[]>) =>
-        new Promise<T[]>((resolve, reject) => {
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-      const [keys, values] = await Promise.all([all(store.getAllKeys()), all(store.getAll())]);
+      const [keys, values] = await Promise.all([done(store('readonly').getAllKeys()), done(store('readonly').getAll())]);
       const describe = (value: unknown): unknown => {
         if (value instanceof CryptoKey) {
           return { cryptoKey: { extractable: value.extractable, algorithm: value.algorithm, usages: value.usages } };
@@ -140,7 +158,27 @@ export function readVault(page: Page): Promise<Record<string, RawValue>> {
     } finally {
       db.close();
     }
-  });
+  }, operation) as Promise<T>;
+}
+
+/** Everything in tokenvault's IndexedDB object store, by key; bytes as latin1 text, keys described. */
+export function readVault(page: Page): Promise<Record<string, RawValue>> {
+  return vault(page, { op: 'read' });
+}
+
+/** Flips one bit in the middle of a sealed record's ciphertext, in place. */
+export function tamperRecord(page: Page, key: string): Promise<void> {
+  return vault(page, { op: 'flipByte', key });
+}
+
+/** Tries `crypto.subtle.exportKey` (raw, jwk) on the stored key; the error names, or 'exported'. */
+export function tryExportKey(page: Page, key: string): Promise<string[]> {
+  return vault(page, { op: 'exportKey', key });
+}
+
+/** A JWT's payload, decoded without verification (tests compare, the SDK verifies nothing here). */
+export function jwtPayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
 }
 
 /** Whether `haystack` holds any token, or any 24-character piece of one. */
