@@ -9,6 +9,7 @@
  */
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { TokenVaultError } from './errors.js';
+import { isRegion, regionOfPool, serviceOrigin } from './providers/cognito-pool.js';
 import type { FetchLike } from './providers/types.js';
 import type { Claims } from './tokens.js';
 
@@ -44,20 +45,17 @@ export interface Verifier {
   verifyAccessToken(token: string): Promise<Claims>;
 }
 
-const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]+$/;
-
 function fail(message: string, cause?: unknown): TokenVaultError {
   return new TokenVaultError('verification_failed', message, cause === undefined ? {} : { cause });
 }
 
 function issuerOf(options: VerifierOptions): string {
   if (options.issuer !== undefined) return options.issuer.replace(/\/+$/, '');
-  const poolRegion = options.userPoolId === undefined ? undefined : POOL_ID.exec(options.userPoolId)?.[1];
-  const region = options.region ?? poolRegion;
-  if (options.userPoolId === undefined || region === undefined || !/^[a-z0-9-]+$/.test(region)) {
+  const region = options.region ?? (options.userPoolId === undefined ? undefined : regionOfPool(options.userPoolId));
+  if (options.userPoolId === undefined || region === undefined || !isRegion(region)) {
     throw new TokenVaultError('invalid_config', 'createVerifier(): give userPoolId (and region) or issuer.');
   }
-  return `https://cognito-idp.${region}.amazonaws.com/${options.userPoolId}`;
+  return `${serviceOrigin(region)}/${options.userPoolId}`;
 }
 
 /** What jose threw, as a TokenVaultError. An unreachable JWKS is `network`: the token may be fine. */

@@ -198,5 +198,8 @@ describe('createVerifier() for emulators and other OIDC issuers', () => {
       expect.objectContaining({ code: 'invalid_config' }) as Error,
     );
     expect(() => createVerifier({ clientId: CLIENT })).toThrow(expect.objectContaining({ code: 'invalid_config' }) as Error);
+    expect(() => createVerifier({ clientId: CLIENT, userPoolId: 'x_1', region: 'evil.example/#' })).toThrow(
+      expect.objectContaining({ code: 'invalid_config' }) as Error,
+    );
   });
 });

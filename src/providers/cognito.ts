@@ -1,5 +1,6 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
 import type { CognitoAuthenticationResult } from '../tokens.js';
+import { isRegion, regionOfPool, serviceOrigin } from './cognito-pool.js';
 import { codeForStatus, fetchOf, retryAfterOf, safeText, send, type ProviderAnswer } from './http.js';
 import { oauth2, type OAuth2Provider } from './oauth2.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
@@ -57,8 +58,6 @@ export interface CognitoProvider extends Provider {
 }
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]+$/;
 
 /** Cognito errors that mean the refresh token will never work again. */
 const DEAD_GRANT = new Set([
@@ -105,7 +104,7 @@ function errorTypeOf(answer: ProviderAnswer): string | undefined {
 }
 
 /** Maps a Cognito error answer (`{"__type", "message"}`) to a TokenVaultError; `secrets` are never repeated. */
-export function cognitoError(answer: ProviderAnswer, operation: string, secrets: readonly string[]): TokenVaultError {
+function cognitoError(answer: ProviderAnswer, operation: string, secrets: readonly string[]): TokenVaultError {
   const type = errorTypeOf(answer);
   const body = answer.body as Record<string, unknown> | undefined;
   const rawMessage = typeof body === 'object' && body !== null ? (body['message'] ?? body['Message']) : undefined;
@@ -176,10 +175,10 @@ export function cognito(options: CognitoOptions): CognitoProvider {
   if (typeof options?.clientId !== 'string' || options.clientId === '') throw invalidConfig('clientId is required.');
   if ('clientSecret' in options) throw invalidConfig('clientSecret is not supported: a browser cannot keep it secret.');
   const { userPoolId } = options;
-  const poolRegion = userPoolId === undefined ? undefined : POOL_ID.exec(userPoolId)?.[1];
+  const poolRegion = userPoolId === undefined ? undefined : regionOfPool(userPoolId);
   if (userPoolId !== undefined && poolRegion === undefined) throw invalidConfig('userPoolId is not of the form region_id.');
   const region = options.region ?? poolRegion;
-  if (region !== undefined && !REGION.test(region)) throw invalidConfig('region is not an AWS region name.');
+  if (region !== undefined && !isRegion(region)) throw invalidConfig('region is not an AWS region name.');
   if (options.region !== undefined && poolRegion !== undefined && options.region !== poolRegion) {
     throw invalidConfig('region and userPoolId name different regions.');
   }
@@ -189,11 +188,11 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     options.endpoint !== undefined
       ? checkUrl(options.endpoint, 'endpoint')
       : region !== undefined
-        ? `https://cognito-idp.${region}.amazonaws.com/`
+        ? `${serviceOrigin(region)}/`
         : undefined;
   if (endpoint === undefined && managedLogin === undefined) throw invalidConfig('give region (or userPoolId), endpoint or domain.');
   const issuer =
-    region !== undefined && userPoolId !== undefined ? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}` : undefined;
+    region !== undefined && userPoolId !== undefined ? `${serviceOrigin(region)}/${userPoolId}` : undefined;
   const getFetch = fetchOf(options.fetch);
 
   async function call(operation: string, body: Record<string, unknown>, secret: string, signal?: AbortSignal): Promise<ProviderAnswer> {
@@ -236,9 +235,9 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     issuer,
     jwksUri: issuer === undefined ? undefined : `${issuer}/.well-known/jwks.json`,
     managedLogin,
-    refresh(refreshToken: string, call?: ProviderCallOptions) {
-      if (managedLogin !== undefined) return managedLogin.oauth2.refresh(refreshToken, call);
-      return refreshWithApi(refreshToken, call?.signal);
+    refresh(refreshToken: string, callOptions?: ProviderCallOptions) {
+      if (managedLogin !== undefined) return managedLogin.oauth2.refresh(refreshToken, callOptions);
+      return refreshWithApi(refreshToken, callOptions?.signal);
     },
     async revoke(refreshToken: string, callOptions?: ProviderCallOptions): Promise<void> {
       if (managedLogin !== undefined) return managedLogin.oauth2.revoke?.(refreshToken, callOptions);

@@ -73,6 +73,12 @@ describe('cognito() configuration', () => {
     expect(p.managedLogin).toBeUndefined();
   });
 
+  it('uses amazonaws.com.cn in the China regions', () => {
+    const p = cognito({ clientId: 'client-1', userPoolId: 'cn-north-1_AbC123' });
+    expect(p.endpoint).toBe('https://cognito-idp.cn-north-1.amazonaws.com.cn/');
+    expect(p.issuer).toBe('https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123');
+  });
+
   it.each<[string, Record<string, unknown>]>([
     ['no clientId', { region: 'eu-west-1' }],
     ['no region, endpoint or domain', { clientId: 'c' }],
