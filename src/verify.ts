@@ -21,7 +21,7 @@ export interface VerifierOptions {
   userPoolId?: string;
   /** The AWS region; read from `userPoolId` when omitted. */
   region?: string;
-  /** The expected `iss`; overrides the one derived from the pool (emulators, other OIDC issuers). */
+  /** The expected `iss`; overrides the pool's (both its original and its UPDATED issuer are accepted by default). */
   issuer?: string;
   /** The JWKS URL; default `{issuer}/.well-known/jwks.json`. */
   jwksUri?: string;
@@ -49,13 +49,14 @@ function fail(message: string, cause?: unknown): TokenVaultError {
   return new TokenVaultError('verification_failed', message, cause === undefined ? {} : { cause });
 }
 
-function issuerOf(options: VerifierOptions): string {
-  if (options.issuer !== undefined) return options.issuer.replace(/\/+$/, '');
+/** The accepted `iss` values; a pool's tokens carry the original issuer, or the UPDATED one once the pool switched. */
+function issuersOf(options: VerifierOptions): [string, ...string[]] {
+  if (options.issuer !== undefined) return [options.issuer.replace(/\/+$/, '')];
   const region = options.region ?? (options.userPoolId === undefined ? undefined : regionOfPool(options.userPoolId));
   if (options.userPoolId === undefined || region === undefined || !isRegion(region)) {
     throw new TokenVaultError('invalid_config', 'createVerifier(): give userPoolId (and region) or issuer.');
   }
-  return `${serviceOrigin(region)}/${options.userPoolId}`;
+  return [`${serviceOrigin(region)}/${options.userPoolId}`, `${serviceOrigin(region, 'issuer-cognito-idp')}/${options.userPoolId}`];
 }
 
 /** What jose threw, as a TokenVaultError. An unreachable JWKS is `network`: the token may be fine. */
@@ -73,19 +74,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (typeof options?.clientId !== 'string' || options.clientId === '') {
     throw new TokenVaultError('invalid_config', 'createVerifier(): clientId is required.');
   }
-  const issuer = issuerOf(options);
+  const issuers = issuersOf(options);
   const cognitoPool = options.userPoolId !== undefined;
   const requireTokenUse = options.requireTokenUse ?? cognitoPool;
   let keys = options.keys;
   const getKeys = (): JWTVerifyGetKey => {
     if (keys !== undefined) return keys;
-    const url = new URL(options.jwksUri ?? `${issuer}/.well-known/jwks.json`);
+    const url = new URL(options.jwksUri ?? `${issuers[0]}/.well-known/jwks.json`);
     const given = options.fetch;
     keys = createRemoteJWKSet(url, given === undefined ? {} : { [customFetch]: (input, init) => given(input, init) });
     return keys;
   };
   const base: JWTVerifyOptions = {
-    issuer,
+    issuer: issuers,
     clockTolerance: options.clockTolerance ?? 30,
     requiredClaims: ['exp'],
     ...(options.algorithms !== undefined

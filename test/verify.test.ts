@@ -89,6 +89,13 @@ describe('createVerifier() for a Cognito pool', () => {
     expect(await v.verifyAccessToken(await sign(accessClaims()))).toMatchObject({ client_id: CLIENT, token_use: 'access' });
   });
 
+  it('accepts the pool\'s UPDATED issuer (issuer-cognito-idp) too, with keys from the pool JWKS', async () => {
+    const { verifier: v, urls } = verifier();
+    const updated = `https://issuer-cognito-idp.eu-west-1.amazonaws.com/${POOL}`;
+    await expect(v.verifyIdToken(await sign(idClaims({ iss: updated })))).resolves.toMatchObject({ iss: updated });
+    expect(urls).toEqual([JWKS_URL]);
+  });
+
   it('fetches the JWKS once for many tokens', async () => {
     const { verifier: v, urls } = verifier();
     await v.verifyIdToken(await sign(idClaims()));

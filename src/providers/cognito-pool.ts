@@ -13,7 +13,7 @@ export function regionOfPool(userPoolId: string): string | undefined {
   return POOL_ID.exec(userPoolId)?.[1];
 }
 
-/** The Cognito user-pool service origin of a region; the China regions live under `amazonaws.com.cn`. */
-export function serviceOrigin(region: string): string {
-  return `https://cognito-idp.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+/** The Cognito user-pool service origin of a region (`issuer-cognito-idp` for the UPDATED issuer); China is under `amazonaws.com.cn`. */
+export function serviceOrigin(region: string, host = 'cognito-idp'): string {
+  return `https://${host}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
