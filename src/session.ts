@@ -7,6 +7,9 @@ import { snapshotOf, type SessionStatus } from './snapshot.js';
 import { createTabs, type TabMessage } from './tabs.js';
 import { decodeClaims, parseTokenResponse, type TokenSet } from './tokens.js';
 
+/** A token with less than this left is not handed out while a refresh is still under way. */
+const MIN_VALIDITY = 5_000;
+
 function reportListenerError(error: unknown): void {
   if (typeof reportError === 'function') reportError(error);
   else setTimeout(() => { throw error; });
@@ -91,12 +94,10 @@ export function createSession(options: SessionOptions): Session {
     try {
       return await persistence.read();
     } catch (error) {
+      // The vault has discarded a record that failed to open. Tokens already in memory are still
+      // trustworthy (nobody can forge a sealed record), so a running session goes on and re-seals.
       const failure = toTokenVaultError(error, 'storage_unavailable', 'Could not read the session.');
       emitError(failure);
-      if (failure.code === 'record_tampered' && tokens !== undefined) {
-        forget();
-        events.emit('signedOut', { source: 'local' });
-      }
       throw failure;
     }
   }
@@ -138,6 +139,9 @@ export function createSession(options: SessionOptions): Session {
     }
   }
 
+  const overtaken = (): TokenVaultError =>
+    new TokenVaultError('aborted', 'The refresh was overtaken by a sign-in, a sign-out or another tab.');
+
   async function exchange(force: boolean, startedIn: number, abort: AbortController): Promise<void> {
     if (startedIn !== generation) return;
     // Another tab may have refreshed while we waited for the lock: use its tokens, send nothing.
@@ -150,10 +154,10 @@ export function createSession(options: SessionOptions): Session {
     const before = generation;
     abortInflight = abort;
     const response = await provider.refresh(previous.refreshToken, { signal: abort.signal });
-    if (before !== generation) return;
+    if (before !== generation) throw overtaken();
     const next = parseTokenResponse(response, now(), previous);
     await save(next);
-    if (before !== generation) return;
+    if (before !== generation) throw overtaken();
     adopt(next);
     tabs.announce({ kind: 'updated', version });
     if (next.refreshToken !== previous.refreshToken) events.emit('rotated', { source: 'local' });
@@ -250,6 +254,17 @@ export function createSession(options: SessionOptions): Session {
     await ready;
   }
 
+  /** Waits for `refresh` while `current` has more than MIN_VALIDITY left; false if that ran out first. */
+  function finishesWhileValid(refresh: Promise<void>, current: TokenSet): Promise<boolean> {
+    const left = current.expiresAt - now() - MIN_VALIDITY;
+    if (left <= 0) return refresh.then(() => true);
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([
+      refresh.then(() => true),
+      new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), left))),
+    ]).finally(() => clearTimeout(timeout));
+  }
+
   const notSignedIn = (): TokenVaultError => new TokenVaultError('not_signed_in', 'No one is signed in.');
 
   return {
@@ -269,8 +284,10 @@ export function createSession(options: SessionOptions): Session {
       // Looks again when a refresh was overtaken by setTokens() or another tab.
       for (let attempt = 0; attempt < 3 && tokens !== undefined; attempt++) {
         if (!isDue()) return tokens.accessToken;
+        const current = tokens;
         try {
-          await refreshOnce(false);
+          // A due token that still works is not held hostage by a slow provider or a hung lock.
+          if (!(await finishesWhileValid(refreshOnce(false), current))) return current.accessToken;
         } catch (error) {
           const code = (error as TokenVaultError).code;
           if (code === 'aborted') continue;
