@@ -89,12 +89,18 @@ afterEach(async () => {
   await context?.close();
 });
 
-/** Opens the page and creates a session with `cognito({ clientId, endpoint })`, recording its events. */
+/** Opens the page and starts the session in it. */
 async function openSession(pool: Pool): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${web.origin}${PAGE_PATH}`);
   const hasCognito = await page.evaluate(() => typeof window.TokenVault?.cognito === 'function');
   if (!hasCognito) throw new Error('dist/tokenvault.iife.min.js has no cognito(): run `npm run build` first.');
+  await startSession(page, pool);
+  return page;
+}
+
+/** Creates the page's session with `cognito({ clientId, endpoint })` (again after a reload), recording its events. */
+async function startSession(page: Page, pool: Pool): Promise<void> {
   await page.evaluate(
     async ({ clientId, endpoint, name }) => {
       const { createSession, cognito } = window.TokenVault;
@@ -116,7 +122,6 @@ async function openSession(pool: Pool): Promise<Page> {
     },
     { clientId: pool.clientId, endpoint: cognitoLocal.endpoint, name: SESSION_NAME },
   );
-  return page;
 }
 
 function setTokens(page: Page, result: AuthenticationResult): Promise<void> {
@@ -231,14 +236,7 @@ describe('tokenvault with cognito() against cognito-local in Chromium', () => {
     expect(await publicSnapshot(page)).toEqual({ status: 'signedOut' });
     // Signed out means forgotten: a reload finds nothing.
     await page.reload();
-    await page.evaluate(
-      async ({ clientId, endpoint, name }) => {
-        const { createSession, cognito } = window.TokenVault;
-        window.session = createSession({ name, provider: cognito({ clientId, endpoint }) });
-        await window.session.ready;
-      },
-      { clientId: pool.clientId, endpoint: cognitoLocal.endpoint, name: SESSION_NAME },
-    );
+    await startSession(page, pool);
     expect(await publicSnapshot(page)).toEqual({ status: 'signedOut' });
   });
 
@@ -265,14 +263,7 @@ describe('tokenvault with cognito() against cognito-local in Chromium', () => {
     const before = await publicSnapshot(page);
 
     await page.reload();
-    await page.evaluate(
-      async ({ clientId, endpoint, name }) => {
-        const { createSession, cognito } = window.TokenVault;
-        window.session = createSession({ name, provider: cognito({ clientId, endpoint }) });
-        await window.session.ready;
-      },
-      { clientId: pool.clientId, endpoint: cognitoLocal.endpoint, name: SESSION_NAME },
-    );
+    await startSession(page, pool);
 
     const after = await publicSnapshot(page);
     expect(after).toEqual(before);
