@@ -65,10 +65,10 @@ const DEAD_GRANT = new Set([
   'RefreshTokenReuseException', // rotated out, outside the grace period
   'UserNotFoundException', // the user was deleted (pools without PreventUserExistenceErrors)
 ]);
-const RETRY_LATER: Readonly<Record<string, ErrorCode>> = {
-  TooManyRequestsException: 'rate_limited',
-  InternalErrorException: 'server_error',
-};
+const RETRY_LATER: ReadonlyMap<string, ErrorCode> = new Map([
+  ['TooManyRequestsException', 'rate_limited'],
+  ['InternalErrorException', 'server_error'],
+]);
 
 function invalidConfig(message: string): TokenVaultError {
   return new TokenVaultError('invalid_config', `cognito(): ${message}`);
@@ -112,7 +112,7 @@ function cognitoError(answer: ProviderAnswer, operation: string, secrets: readon
   const message = safeText(rawMessage, secrets);
   const code: ErrorCode =
     (providerCode !== undefined && DEAD_GRANT.has(providerCode) ? 'invalid_grant' : undefined) ??
-    (providerCode === undefined ? undefined : RETRY_LATER[providerCode]) ??
+    (providerCode === undefined ? undefined : RETRY_LATER.get(providerCode)) ??
     codeForStatus(answer.status);
   const said = [providerCode, message].filter(Boolean).join(': ');
   const retryAfter = retryAfterOf(answer.headers);

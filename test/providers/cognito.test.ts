@@ -222,6 +222,11 @@ describe('errors', () => {
     expect(error.message).toBe(`Cognito InitiateAuth failed with HTTP ${status} (${type}: ${message}).`);
   });
 
+  it('an error type named like an Object property is just a provider_error', async () => {
+    const { fetch } = fakeFetch(json(400, { __type: 'constructor', message: 'odd' }));
+    expect(await failure(provider(fetch).refresh(REFRESH))).toMatchObject({ code: 'provider_error', providerCode: 'constructor' });
+  });
+
   it('strips the namespace prefix of __type', async () => {
     const { fetch } = fakeFetch(
       json(400, { __type: 'com.amazonaws.cognito.identity.idp.model#NotAuthorizedException', message: 'Invalid Refresh Token' }),
