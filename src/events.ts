@@ -36,3 +36,42 @@ export function createEmitter<Events extends object>(onListenerError: (error: un
     },
   };
 }
+
+/** Reports what a listener threw without stopping the caller: the page's error handlers see it. */
+export function reportListenerError(error: unknown): void {
+  if (typeof reportError === 'function') reportError(error);
+  else setTimeout(() => { throw error; });
+}
+
+/** Plain change subscribers, as `useSyncExternalStore` expects them. */
+export interface Subscribers {
+  /** Adds a listener; returns its unsubscribe function. */
+  add(listener: () => void): () => void;
+  notify(): void;
+  clear(): void;
+}
+
+/** Creates a subscriber list; a throwing subscriber is reported and never stops the others. */
+export function createSubscribers(): Subscribers {
+  const listeners = new Set<() => void>();
+  return {
+    add(listener) {
+      // Wrap so the same function subscribed twice gets two independent subscriptions.
+      const entry = (): void => listener();
+      listeners.add(entry);
+      return () => {
+        listeners.delete(entry);
+      };
+    },
+    notify() {
+      for (const listener of [...listeners]) {
+        try {
+          listener();
+        } catch (error) {
+          reportListenerError(error);
+        }
+      }
+    },
+    clear: () => listeners.clear(),
+  };
+}

@@ -39,6 +39,16 @@ export function backoffDelay(attempt: number, random: () => number, retryAfterMs
   return Math.max(jittered, Math.min(retryAfterMs, BACKOFF_CAP * 10));
 }
 
+/** Whether `operation` settles within `ms` (true), or the time runs out first (false). Rejections pass through. */
+export function settlesWithin(operation: Promise<unknown>, ms: number): Promise<boolean> {
+  if (ms <= 0) return operation.then(() => true);
+  let timeout: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    operation.then(() => true),
+    new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), clampDelay(ms)))),
+  ]).finally(() => clearTimeout(timeout));
+}
+
 /** Calls `onDue` once the wall clock passes a deadline, surviving sleep, throttling and clock jumps. */
 export interface DeadlineTimer {
   /** Sets (or replaces) the deadline, in ms on the clock. */

@@ -1,21 +1,14 @@
 import type { EventSource, Session, SessionEvents, SessionOptions } from './api.js';
 import { TokenVaultError, toTokenVaultError } from './errors.js';
-import { createEmitter } from './events.js';
+import { createEmitter, createSubscribers, reportListenerError } from './events.js';
 import { indexedDbPersistence, peerPersistence, type Persistence, type StoredSession } from './persistence.js';
-import { backoffDelay, createDeadlineTimer, nextRefreshAt } from './scheduler.js';
+import { backoffDelay, createDeadlineTimer, nextRefreshAt, settlesWithin } from './scheduler.js';
 import { snapshotOf, type SessionStatus } from './snapshot.js';
 import { createTabs, type TabMessage } from './tabs.js';
-import { decodeClaims, parseTokenResponse, type TokenSet } from './tokens.js';
+import { parseTokenResponse, subjectOf, type TokenSet } from './tokens.js';
 
 /** A token with less than this left is not handed out while a refresh is still under way. */
 const MIN_VALIDITY = 5_000;
-
-function reportListenerError(error: unknown): void {
-  if (typeof reportError === 'function') reportError(error);
-  else setTimeout(() => { throw error; });
-}
-
-const subjectOf = (tokens: TokenSet): unknown => decodeClaims(tokens.idToken ?? tokens.accessToken, 'token')?.sub;
 
 /** Creates a token session; see the README for the lifecycle. */
 export function createSession(options: SessionOptions): Session {
@@ -30,7 +23,7 @@ export function createSession(options: SessionOptions): Session {
   const now = options.now ?? (() => Date.now());
 
   const events = createEmitter<SessionEvents>(reportListenerError);
-  const subscribers = new Set<() => void>();
+  const subscribers = createSubscribers();
   let tokens: TokenSet | undefined;
   let refreshAt = 0;
   // Orders writes across tabs: a tab adopts a stored session only if its version is newer.
@@ -52,13 +45,7 @@ export function createSession(options: SessionOptions): Session {
   function setState(next: SessionStatus): void {
     status = next;
     snapshot = snapshotOf(status, tokens, refreshAt);
-    for (const listener of [...subscribers]) {
-      try {
-        listener();
-      } catch (error) {
-        reportListenerError(error);
-      }
-    }
+    subscribers.notify();
   }
 
   const timer = createDeadlineTimer(now, () => void backgroundRefresh());
@@ -254,17 +241,6 @@ export function createSession(options: SessionOptions): Session {
     await ready;
   }
 
-  /** Waits for `refresh` while `current` has more than MIN_VALIDITY left; false if that ran out first. */
-  function finishesWhileValid(refresh: Promise<void>, current: TokenSet): Promise<boolean> {
-    const left = current.expiresAt - now() - MIN_VALIDITY;
-    if (left <= 0) return refresh.then(() => true);
-    let timeout: ReturnType<typeof setTimeout> | undefined;
-    return Promise.race([
-      refresh.then(() => true),
-      new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), left))),
-    ]).finally(() => clearTimeout(timeout));
-  }
-
   const notSignedIn = (): TokenVaultError => new TokenVaultError('not_signed_in', 'No one is signed in.');
 
   return {
@@ -287,7 +263,8 @@ export function createSession(options: SessionOptions): Session {
         const current = tokens;
         try {
           // A due token that still works is not held hostage by a slow provider or a hung lock.
-          if (!(await finishesWhileValid(refreshOnce(false), current))) return current.accessToken;
+          const left = current.expiresAt - now() - MIN_VALIDITY;
+          if (!(await settlesWithin(refreshOnce(false), left))) return current.accessToken;
         } catch (error) {
           const code = (error as TokenVaultError).code;
           if (code === 'aborted') continue;
@@ -300,13 +277,7 @@ export function createSession(options: SessionOptions): Session {
       throw notSignedIn();
     },
     getSnapshot: () => snapshot,
-    subscribe(listener) {
-      const entry = (): void => listener();
-      subscribers.add(entry);
-      return () => {
-        subscribers.delete(entry);
-      };
-    },
+    subscribe: (listener) => subscribers.add(listener),
     on: (type, listener) => events.on(type, listener),
     async refresh() {
       await live();
