@@ -11,9 +11,13 @@ export interface OAuthTokenResponse {
   scope?: string;
 }
 
-/** Cognito's `AuthenticationResult` shape (InitiateAuth, GetTokensFromRefreshToken). */
+/**
+ * Cognito's `AuthenticationResult` shape (InitiateAuth, GetTokensFromRefreshToken).
+ * Every field is optional, as in the AWS SDK's `AuthenticationResultType`; a
+ * result without an access token is refused at run time with `invalid_token`.
+ */
 export interface CognitoAuthenticationResult {
-  AccessToken: string;
+  AccessToken?: string;
   IdToken?: string;
   RefreshToken?: string;
   ExpiresIn?: number;
