@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         test: {
@@ -17,6 +18,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           environment: 'node',
+          // No browser, no run: one line says what to install.
+          globalSetup: ['e2e/support/global-setup.ts'],
           // One browser and one provider per file; files run one at a time on a 2-core machine.
           fileParallelism: false,
           testTimeout: 60_000,

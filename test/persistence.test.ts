@@ -57,7 +57,7 @@ describe('the sealed record', () => {
       const tokens = tokenResponse();
       await session.setTokens(tokens);
       const bytes = await sealedBytes();
-      for (const token of [tokens.access_token, tokens.id_token, tokens.refresh_token]) {
+      for (const token of [tokens.access_token, tokens.id_token, String(tokens.refresh_token)]) {
         expect(bytes).not.toContain(token.slice(0, 16));
         expect(bytes).not.toContain(token.slice(-16));
         expect(bytes).not.toContain(Buffer.from(token).toString('base64').slice(4, 24));
