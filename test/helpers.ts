@@ -1,4 +1,5 @@
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
+import { TokenVaultError } from '../src/errors.js';
 import type { FetchLike } from '../src/providers/types.js';
 
 const base64url = (value: string): string => Buffer.from(value).toString('base64url');
@@ -93,4 +94,15 @@ export async function advance(ms: number, step = 1000): Promise<void> {
     await settleQuickly(10);
   }
   await settle(20);
+}
+
+/** The TokenVaultError a promise rejects with; fails the test if it resolves or rejects with anything else. */
+export async function failure(promise: Promise<unknown>): Promise<TokenVaultError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(TokenVaultError);
+    return error as TokenVaultError;
+  }
+  throw new Error('expected a rejection');
 }

@@ -1,6 +1,7 @@
 import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenVaultError } from '../src/errors.js';
+import { failure } from './helpers.js';
 import type { FetchLike } from '../src/providers/types.js';
 import { createVerifier, type VerifierOptions } from '../src/verify.js';
 
@@ -64,16 +65,6 @@ const accessClaims = (extra: Record<string, unknown> = {}) => ({
 function verifier(extra: Partial<VerifierOptions> = {}) {
   const served = jwksFetch();
   return { ...served, verifier: createVerifier({ clientId: CLIENT, userPoolId: POOL, fetch: served.fetch, ...extra }) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<TokenVaultError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TokenVaultError);
-    return error as TokenVaultError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('createVerifier() for a Cognito pool', () => {

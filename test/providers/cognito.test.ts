@@ -5,6 +5,7 @@ import { cognito, type CognitoOptions } from '../../src/providers/cognito.js';
 import { beginSignIn, completeSignIn } from '../../src/providers/pkce.js';
 import type { FetchLike } from '../../src/providers/types.js';
 import { parseTokenResponse, type CognitoAuthenticationResult } from '../../src/tokens.js';
+import { failure } from '../helpers.js';
 
 // Shapes below follow the Cognito API reference (InitiateAuth, GetTokensFromRefreshToken,
 // RevokeToken, "Common Errors") and what cognito-local 5.3 answers.
@@ -52,16 +53,6 @@ const okResult = (result: Record<string, unknown>) => json(200, { Authentication
 
 function provider(fetch: FetchLike, extra: Partial<CognitoOptions> = {}) {
   return cognito({ region: 'eu-west-1', clientId: 'client-1', fetch, ...extra });
-}
-
-async function failure(promise: Promise<unknown>): Promise<TokenVaultError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TokenVaultError);
-    return error as TokenVaultError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('cognito() configuration', () => {
