@@ -56,12 +56,13 @@ export class TokenVaultError extends Error {
   readonly providerCode?: string;
   readonly retryAfter?: number;
 
-  constructor(code: ErrorCode, message: string, options: ErrorDetails & { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ErrorCode, message: string, { cause, status, providerCode, retryAfter }: ErrorDetails & { cause?: unknown } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
     this.code = code;
-    if (options.status !== undefined) this.status = options.status;
-    if (options.providerCode !== undefined) this.providerCode = options.providerCode;
-    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    // The fields above are declared, so they exist on every instance; undefined where not given.
+    this.status = status;
+    this.providerCode = providerCode;
+    this.retryAfter = retryAfter;
   }
 
   /** Whether trying again later may succeed (network trouble, 5xx, 429). */

@@ -1,6 +1,6 @@
 import type { EventSource, Session, SessionEvents, SessionOptions } from './api.js';
 import { TokenVaultError, toTokenVaultError } from './errors.js';
-import { createEmitter, createSubscribers, reportListenerError } from './events.js';
+import { createEmitter, createListeners } from './events.js';
 import { indexedDbPersistence, peerPersistence, type Persistence, type StoredSession } from './persistence.js';
 import { backoffDelay, createDeadlineTimer, nextRefreshAt, settlesWithin } from './scheduler.js';
 import { snapshotOf, type SessionStatus } from './snapshot.js';
@@ -22,8 +22,8 @@ export function createSession(options: SessionOptions): Session {
   if (!(refreshBefore >= 0)) throw new TokenVaultError('invalid_config', 'createSession(): refreshBefore must be ≥ 0.');
   const now = options.now ?? (() => Date.now());
 
-  const events = createEmitter<SessionEvents>(reportListenerError);
-  const subscribers = createSubscribers();
+  const events = createEmitter<SessionEvents>();
+  const subscribers = createListeners();
   let tokens: TokenSet | undefined;
   let refreshAt = 0;
   // Orders writes across tabs: a tab adopts a stored session only if its version is newer.
