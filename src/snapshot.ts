@@ -1,4 +1,4 @@
-import { decodeClaims, groupsOf, identityClaims, usernameOf, type Claims, type TokenSet } from './tokens.js';
+import { decodeClaims, definedOnly, groupsOf, identityClaims, usernameOf, type Claims, type TokenSet } from './tokens.js';
 
 /** Where a session is in its life. */
 export type SessionStatus = 'loading' | 'signedOut' | 'signedIn' | 'refreshing';
@@ -24,14 +24,15 @@ export function snapshotOf(status: SessionStatus, tokens: TokenSet | undefined, 
   if (tokens === undefined) return Object.freeze({ status });
   const claims = identityClaims(tokens);
   const access = tokens.idToken === undefined ? undefined : decodeClaims(tokens.accessToken, 'access token');
-  const username = usernameOf(claims, access);
-  return Object.freeze({
-    status,
-    tokens,
-    ...(claims === undefined ? {} : { claims }),
-    groups: Object.freeze(groupsOf(claims, access)),
-    ...(username === undefined ? {} : { username }),
-    expiresAt: tokens.expiresAt,
-    refreshAt,
-  });
+  return Object.freeze(
+    definedOnly({
+      status,
+      tokens,
+      claims,
+      groups: Object.freeze(groupsOf(claims, access)),
+      username: usernameOf(claims, access),
+      expiresAt: tokens.expiresAt,
+      refreshAt,
+    }),
+  );
 }

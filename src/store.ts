@@ -1,4 +1,4 @@
-import { del, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
+import { promisifyRequest, type UseStore } from 'idb-keyval';
 
 /** Where sealed records and keys rest. Values are structured-cloneable (CryptoKey included). */
 export interface RecordStore {
@@ -63,18 +63,29 @@ function resilientStore(dbName: string, storeName: string): UseStore {
   };
 }
 
-/** A store in IndexedDB, through idb-keyval; throws if IndexedDB is missing. */
+/**
+ * A store in IndexedDB, through idb-keyval's store and request helpers; throws if IndexedDB is missing.
+ * The three calls are idb-keyval's `get`/`set`/`del` bodies, written out because those functions
+ * default their store argument to `defaultGetStore()`, which keeps idb-keyval's own database code in
+ * every bundle even though a store is always passed here.
+ */
 export function indexedDbStore(): RecordStore {
-  if (typeof indexedDB === 'undefined' || indexedDB === null) {
-    throw new Error('IndexedDB is not available in this context.');
-  }
+  if (typeof indexedDB === 'undefined' || indexedDB === null) throw new Error('IndexedDB is not available.');
   let useStore: UseStore | undefined;
   // Opened lazily so a store that is never used never opens the database.
-  const store = (): UseStore => (useStore ??= resilientStore(DATABASE_NAME, STORE_NAME));
+  const store: UseStore = (mode, callback) => (useStore ??= resilientStore(DATABASE_NAME, STORE_NAME))(mode, callback);
   return {
-    get: (key) => get(key, store()),
-    set: (key, value) => set(key, value, store()),
-    del: (key) => del(key, store()),
+    get: (key) => store('readonly', (objects) => promisifyRequest(objects.get(key))),
+    set: (key, value) =>
+      store('readwrite', (objects) => {
+        objects.put(value, key);
+        return promisifyRequest(objects.transaction);
+      }),
+    del: (key) =>
+      store('readwrite', (objects) => {
+        objects.delete(key);
+        return promisifyRequest(objects.transaction);
+      }),
   };
 }
 

@@ -43,21 +43,22 @@ export interface TokenSet {
   readonly receivedAt: number;
 }
 
+const invalidToken = (message: string, cause?: unknown): TokenVaultError =>
+  new TokenVaultError('invalid_token', message, { cause });
+
 /** Decodes a JWT's payload, or returns undefined for an opaque token. Throws on a broken JWT. */
 export function decodeClaims(token: string, what: string): Claims | undefined {
   if (token.split('.').length !== 3) return undefined;
   try {
     return decodeJwt(token) as Claims;
   } catch (cause) {
-    throw new TokenVaultError('invalid_token', `The ${what} looks like a JWT but cannot be decoded.`, { cause });
+    throw invalidToken(`The ${what} is a malformed JWT.`, cause);
   }
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '') {
-    throw new TokenVaultError('invalid_token', `The token response's ${field} is not a non-empty string.`);
-  }
+  if (typeof value !== 'string' || value === '') throw invalidToken(`The ${field} is not a non-empty string.`);
   return value;
 }
 
@@ -65,16 +66,14 @@ function lifetimeSeconds(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const seconds = typeof value === 'string' ? Number(value) : value;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new TokenVaultError('invalid_token', 'The token response\'s expires_in is not a positive number.');
+    throw invalidToken('expires_in is not a positive number.');
   }
   return seconds;
 }
 
 function checkTokenUse(claims: Claims | undefined, expected: 'id' | 'access', what: string): void {
   const use = claims?.['token_use'];
-  if (use !== undefined && use !== expected) {
-    throw new TokenVaultError('invalid_token', `The ${what} has token_use "${String(use)}", expected "${expected}".`);
-  }
+  if (use !== undefined && use !== expected) throw invalidToken(`The ${what} has token_use "${String(use)}", not "${expected}".`);
 }
 
 /**
@@ -85,15 +84,11 @@ function checkTokenUse(claims: Claims | undefined, expected: 'id' | 'access', wh
  * skew between its `iat` and the arrival time.
  */
 export function parseTokenResponse(response: unknown, receivedAt: number, previous?: TokenSet): TokenSet {
-  if (typeof response !== 'object' || response === null) {
-    throw new TokenVaultError('invalid_token', 'The token response is not an object.');
-  }
+  if (typeof response !== 'object' || response === null) throw invalidToken('The token response is not an object.');
   const r = response as Record<string, unknown>;
   const cognito = 'AccessToken' in r;
   const accessToken = optionalString(cognito ? r['AccessToken'] : r['access_token'], 'access token');
-  if (accessToken === undefined) {
-    throw new TokenVaultError('invalid_token', 'The token response has no access token.');
-  }
+  if (accessToken === undefined) throw invalidToken('The token response has no access token.');
   const idToken = optionalString(cognito ? r['IdToken'] : r['id_token'], 'ID token');
   const refreshToken = optionalString(cognito ? r['RefreshToken'] : r['refresh_token'], 'refresh token');
   const tokenType = optionalString(cognito ? r['TokenType'] : r['token_type'], 'token type') ?? 'Bearer';
@@ -102,9 +97,7 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
 
   const accessClaims = decodeClaims(accessToken, 'access token');
   const idClaims = idToken === undefined ? undefined : decodeClaims(idToken, 'ID token');
-  if (idToken !== undefined && idClaims === undefined) {
-    throw new TokenVaultError('invalid_token', 'The ID token is not a JWT.');
-  }
+  if (idToken !== undefined && idClaims === undefined) throw invalidToken('The ID token is not a JWT.');
   checkTokenUse(accessClaims, 'access', 'access token');
   checkTokenUse(idClaims, 'id', 'ID token');
 
@@ -115,23 +108,25 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
     const skew = typeof accessClaims.iat === 'number' ? accessClaims.iat * 1000 - receivedAt : 0;
     expiresAt = accessClaims.exp * 1000 - skew;
   } else {
-    throw new TokenVaultError('invalid_token', 'The access token is opaque and the response has no expires_in.');
+    throw invalidToken('The access token is opaque and there is no expires_in.');
   }
 
-  // A refresh answer without a refresh token means "keep using the one you have".
-  const keptRefreshToken = refreshToken ?? previous?.refreshToken;
-  // Same for the ID token: it still says who the user is.
-  const keptIdToken = idToken ?? previous?.idToken;
-  const keptScope = scope ?? previous?.scope;
-  return {
+  // A refresh answer without a refresh token means "keep using the one you have";
+  // the same goes for the ID token (it still says who the user is) and the scope.
+  return definedOnly({
     accessToken,
-    ...(keptIdToken === undefined ? {} : { idToken: keptIdToken }),
-    ...(keptRefreshToken === undefined ? {} : { refreshToken: keptRefreshToken }),
+    idToken: idToken ?? previous?.idToken,
+    refreshToken: refreshToken ?? previous?.refreshToken,
     tokenType,
-    ...(keptScope === undefined ? {} : { scope: keptScope }),
+    scope: scope ?? previous?.scope,
     expiresAt,
     receivedAt,
-  };
+  });
+}
+
+/** A copy of `value` without its undefined fields, so that absent stays absent (`in`, JSON, deep equality). */
+export function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter((entry) => entry[1] !== undefined)) as T;
 }
 
 /** The claims an app usually wants: the ID token's, else the access token's. */
