@@ -2,7 +2,7 @@ import { TokenVaultError } from './errors.js';
 import { indexedDbStore } from './store.js';
 import type { Tabs } from './tabs.js';
 import type { TokenSet } from './tokens.js';
-import { createVault, type Vault } from './vault.js';
+import { createVault, recordTampered, type Vault } from './vault.js';
 
 /** What the sealed record holds: the token set and the version that orders writes across tabs. */
 export interface StoredSession {
@@ -47,7 +47,7 @@ function withTimeout<T>(operation: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new TokenVaultError('storage_unavailable', 'IndexedDB did not answer in time (blocked by another tab?).')),
+      () => reject(new TokenVaultError('storage_unavailable', 'IndexedDB timed out (blocked by another tab?).')),
       STORAGE_TIMEOUT,
     );
   });
@@ -58,7 +58,6 @@ function withTimeout<T>(operation: Promise<T>): Promise<T> {
 export function indexedDbPersistence(name: string): Persistence {
   let vault: Vault;
   try {
-    if (globalThis.crypto?.subtle === undefined) throw new Error('WebCrypto is not available.');
     const origin = typeof location === 'undefined' ? 'null' : location.origin;
     vault = createVault(indexedDbStore(), name, origin);
   } catch (cause) {
@@ -76,7 +75,7 @@ export function indexedDbPersistence(name: string): Persistence {
         const value = await vault.open<unknown>();
         if (value === undefined || isStoredSession(value)) return value;
         await vault.clear().catch(() => undefined);
-        throw new TokenVaultError('record_tampered', 'The stored session could not be opened and was discarded.');
+        throw recordTampered();
       }),
     write: (session) => queue(() => vault.seal(session)),
     clear: () => queue(() => vault.clear()),

@@ -23,13 +23,9 @@ export interface Vault {
 
 const IV_BYTES = 12;
 
-function subtleCrypto(): SubtleCrypto {
-  const subtle = globalThis.crypto?.subtle;
-  if (subtle === undefined) {
-    throw new TokenVaultError('storage_unavailable', 'WebCrypto is not available (is the page a secure context?).');
-  }
-  return subtle;
-}
+// One message for every way a record can fail to open: no oracle on which check failed.
+export const recordTampered = (cause?: unknown): TokenVaultError =>
+  new TokenVaultError('record_tampered', 'The stored session could not be opened and was discarded.', { cause });
 
 function isSealedRecord(value: unknown): value is SealedRecord {
   if (typeof value !== 'object' || value === null) return false;
@@ -46,8 +42,13 @@ function isAesKey(value: unknown): value is CryptoKey {
   return typeof CryptoKey !== 'undefined' && value instanceof CryptoKey && value.algorithm.name === 'AES-GCM';
 }
 
-/** Creates the vault for session `name`; `origin` goes into the AAD so a record copied to another origin fails. */
+/**
+ * Creates the vault for session `name`; `origin` goes into the AAD so a record copied to another origin fails.
+ * Throws `storage_unavailable` without WebCrypto (no secure context).
+ */
 export function createVault(store: RecordStore, name: string, origin: string): Vault {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined) throw new TokenVaultError('storage_unavailable', 'WebCrypto is not available (not a secure context?).');
   const recordKey = `record:${name}`;
   const keyKey = `key:${name}`;
   const aad = new TextEncoder().encode(`tokenvault|v${FORMAT_VERSION}|${origin}|${name}`);
@@ -66,7 +67,7 @@ export function createVault(store: RecordStore, name: string, origin: string): V
     const found = await existingKey();
     if (found !== undefined) return found;
     // extractable: false — the raw key never leaves WebCrypto, not even to this script.
-    const fresh = await subtleCrypto().generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const fresh = await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     await store.set(keyKey, fresh);
     return fresh;
   }
@@ -78,10 +79,6 @@ export function createVault(store: RecordStore, name: string, origin: string): V
       // The record is already unusable; failing to delete it changes nothing for the user.
     }
   }
-
-  // One message for every way a record can fail to open: no oracle on which check failed.
-  const tampered = (cause?: unknown): TokenVaultError =>
-    new TokenVaultError('record_tampered', 'The stored session could not be opened and was discarded.', { cause });
 
   return {
     async open<T>() {
@@ -96,15 +93,15 @@ export function createVault(store: RecordStore, name: string, origin: string): V
       }
       if (key === undefined || !isSealedRecord(record)) {
         await discard();
-        throw tampered();
+        throw recordTampered();
       }
       try {
-        const plain = await subtleCrypto().decrypt({ name: 'AES-GCM', iv: record.iv, additionalData: aad }, key, record.data);
+        const plain = await subtle.decrypt({ name: 'AES-GCM', iv: record.iv, additionalData: aad }, key, record.data);
         return JSON.parse(new TextDecoder().decode(plain)) as T;
       } catch (cause) {
         if (cause instanceof TokenVaultError) throw cause;
         await discard();
-        throw tampered(cause);
+        throw recordTampered(cause);
       }
     },
 
@@ -113,7 +110,7 @@ export function createVault(store: RecordStore, name: string, origin: string): V
         const key = await keyForWriting();
         const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
         const plain = new TextEncoder().encode(JSON.stringify(value)) as Uint8Array<ArrayBuffer>;
-        const data = await subtleCrypto().encrypt({ name: 'AES-GCM', iv, additionalData: aad }, key, plain);
+        const data = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, key, plain);
         const record: SealedRecord = { v: FORMAT_VERSION, iv, data };
         await store.set(recordKey, record);
       } catch (cause) {
