@@ -14,7 +14,7 @@ const MIN_VALIDITY = 5_000;
 export function createSession(options: SessionOptions): Session {
   const provider = options?.provider;
   if (typeof provider?.refresh !== 'function') {
-    throw new TokenVaultError('invalid_config', 'createSession(): provider with a refresh() method is required.');
+    throw new TokenVaultError('invalid_config', 'createSession(): provider.refresh() is missing.');
   }
   const name = options.name ?? 'default';
   const inMemory = options.persist === 'memory';
@@ -39,6 +39,9 @@ export function createSession(options: SessionOptions): Session {
   let disposed = false;
 
   const emitError = (error: TokenVaultError): void => events.emit('error', { error });
+  // Persistence reports its own failures as TokenVaultErrors with the details; this is a safety net.
+  const storageFailure = (error: unknown): TokenVaultError =>
+    toTokenVaultError(error, 'storage_unavailable', 'The session storage failed.');
   const isDue = (): boolean => tokens !== undefined && now() >= refreshAt;
   const nextVersion = (): number => (version = Math.max(version + 1, now()));
 
@@ -73,7 +76,7 @@ export function createSession(options: SessionOptions): Session {
     try {
       await persistence.write({ version: nextVersion(), tokens: next });
     } catch (error) {
-      emitError(toTokenVaultError(error, 'storage_unavailable', 'Could not save the session.'));
+      emitError(storageFailure(error));
     }
   }
 
@@ -83,7 +86,7 @@ export function createSession(options: SessionOptions): Session {
     } catch (error) {
       // The vault has discarded a record that failed to open. Tokens already in memory are still
       // trustworthy (nobody can forge a sealed record), so a running session goes on and re-seals.
-      const failure = toTokenVaultError(error, 'storage_unavailable', 'Could not read the session.');
+      const failure = storageFailure(error);
       emitError(failure);
       throw failure;
     }
@@ -110,9 +113,7 @@ export function createSession(options: SessionOptions): Session {
     forget();
     if (source !== 'tab') {
       nextVersion();
-      await persistence.clear().catch((error: unknown) => {
-        emitError(toTokenVaultError(error, 'storage_unavailable', 'Could not delete the stored session.'));
-      });
+      await persistence.clear().catch((error: unknown) => emitError(storageFailure(error)));
       tabs.announce({ kind: revoked ? 'revoked' : 'signedOut', version });
     }
     if (revoked) events.emit('revoked', { source });
@@ -127,7 +128,7 @@ export function createSession(options: SessionOptions): Session {
   }
 
   const overtaken = (): TokenVaultError =>
-    new TokenVaultError('aborted', 'The refresh was overtaken by a sign-in, a sign-out or another tab.');
+    new TokenVaultError('aborted', 'Refresh overtaken by a sign-in, sign-out or other tab.');
 
   async function exchange(force: boolean, startedIn: number, abort: AbortController): Promise<void> {
     if (startedIn !== generation) return;
@@ -136,7 +137,7 @@ export function createSession(options: SessionOptions): Session {
     if (adopted || (!force && !isDue()) || tokens === undefined) return;
     const previous = tokens;
     if (previous.refreshToken === undefined) {
-      throw new TokenVaultError('not_signed_in', 'The session has no refresh token; sign in again.');
+      throw new TokenVaultError('not_signed_in', 'No refresh token; sign in again.');
     }
     const before = generation;
     abortInflight = abort;
@@ -157,7 +158,7 @@ export function createSession(options: SessionOptions): Session {
     try {
       await tabs.withLock(() => exchange(force, startedIn, abort));
     } catch (error) {
-      const failure = toTokenVaultError(error, 'provider_error', 'The refresh failed.');
+      const failure = toTokenVaultError(error, 'provider_error', 'Refresh failed.');
       if (startedIn !== generation || disposed) throw failure;
       emitError(failure);
       if (failure.code === 'invalid_grant') {
@@ -219,7 +220,7 @@ export function createSession(options: SessionOptions): Session {
       try {
         persistence = indexedDbPersistence(name);
       } catch (error) {
-        emitError(toTokenVaultError(error, 'storage_unavailable', 'Storage is unavailable.'));
+        emitError(storageFailure(error));
       }
     }
     let stored: StoredSession | undefined;
@@ -237,11 +238,11 @@ export function createSession(options: SessionOptions): Session {
   })();
 
   async function live(): Promise<void> {
-    if (disposed) throw new TokenVaultError('aborted', 'The session was disposed.');
+    if (disposed) throw new TokenVaultError('aborted', 'Session disposed.');
     await ready;
   }
 
-  const notSignedIn = (): TokenVaultError => new TokenVaultError('not_signed_in', 'No one is signed in.');
+  const notSignedIn = (): TokenVaultError => new TokenVaultError('not_signed_in', 'Not signed in.');
 
   return {
     ready,
