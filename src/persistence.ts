@@ -1,4 +1,5 @@
 import { TokenVaultError } from './errors.js';
+import { orAfter } from './scheduler.js';
 import { indexedDbStore } from './store.js';
 import type { Tabs } from './tabs.js';
 import type { TokenSet } from './tokens.js';
@@ -43,17 +44,6 @@ export function isStoredSession(value: unknown): value is StoredSession {
 /** How long one storage operation may take; a database blocked by another tab must not hang the session. */
 export const STORAGE_TIMEOUT = 10_000;
 
-function withTimeout<T>(operation: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new TokenVaultError('storage_unavailable', 'IndexedDB timed out (blocked by another tab?).')),
-      STORAGE_TIMEOUT,
-    );
-  });
-  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Opens persistence in IndexedDB for session `name`; throws `storage_unavailable` when there is none. */
 export function indexedDbPersistence(name: string): Persistence {
   let vault: Vault;
@@ -67,7 +57,9 @@ export function indexedDbPersistence(name: string): Persistence {
   const queue = <T>(task: () => Promise<T>): Promise<T> => {
     const run = tail.then(task, task);
     tail = run.catch(() => undefined);
-    return withTimeout(run);
+    return orAfter(run, STORAGE_TIMEOUT, () =>
+      Promise.reject(new TokenVaultError('storage_unavailable', 'IndexedDB timed out (blocked by another tab?).')),
+    );
   };
   return {
     read: () =>

@@ -17,8 +17,8 @@ export const BACKOFF_FLOOR = 500;
 
 /** Clamps a delay to what setTimeout honours, rounded up: a timer that fires early only has to be set again. */
 export function clampDelay(ms: number): number {
-  if (!Number.isFinite(ms) || ms <= 0) return ms === Number.POSITIVE_INFINITY ? MAX_TIMER_DELAY : 0;
-  return Math.min(Math.ceil(ms), MAX_TIMER_DELAY);
+  // NaN and negative delays run at once; Infinity waits as long as a timer can.
+  return Number.isNaN(ms) ? 0 : Math.min(Math.max(0, Math.ceil(ms)), MAX_TIMER_DELAY);
 }
 
 /** How long before expiry to refresh a token that lives `lifetime` ms. */
@@ -39,85 +39,68 @@ export function backoffDelay(attempt: number, random: () => number, retryAfterMs
   return Math.max(jittered, Math.min(retryAfterMs, BACKOFF_CAP * 10));
 }
 
-/** Whether `operation` settles within `ms` (true), or the time runs out first (false). Rejections pass through. */
-export function settlesWithin(operation: Promise<unknown>, ms: number): Promise<boolean> {
-  if (ms <= 0) return operation.then(() => true);
+/** Settles as `operation` does, or as `fallback()` does if `ms` pass first. */
+export function orAfter<T>(operation: Promise<T>, ms: number, fallback: () => T | Promise<T>): Promise<T> {
   let timeout: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
-    operation.then(() => true),
-    new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), clampDelay(ms)))),
+    operation,
+    new Promise<T>((resolve) => (timeout = setTimeout(() => resolve(fallback()), clampDelay(ms)))),
   ]).finally(() => clearTimeout(timeout));
+}
+
+/** Whether `operation` settles within `ms` (true), or the time runs out first (false). Rejections pass through. */
+export function settlesWithin(operation: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = operation.then(() => true);
+  return ms <= 0 ? settled : orAfter(settled, ms, () => false);
 }
 
 /** Calls `onDue` once the wall clock passes a deadline, surviving sleep, throttling and clock jumps. */
 export interface DeadlineTimer {
   /** Sets (or replaces) the deadline, in ms on the clock. */
   schedule(at: number): void;
-  /** The current deadline, if any. */
-  readonly deadline: number | undefined;
-  /** Looks at the clock now; fires if the deadline has passed. */
-  check(): void;
   cancel(): void;
   dispose(): void;
 }
 
-/** Page events after which timers may have been late: tab shown, network back, page restored, window focused. */
-const WAKE_EVENTS = [
-  ['document', 'visibilitychange'],
-  ['window', 'online'],
-  ['window', 'pageshow'],
-  ['window', 'focus'],
-] as const;
-
-/** Creates a deadline timer on `now`; it listens to page wake-up events while it exists. */
+/** Creates a deadline timer on `now`; while it exists, it looks at the clock again whenever the page wakes up. */
 export function createDeadlineTimer(now: () => number, onDue: () => void): DeadlineTimer {
   let deadline: number | undefined;
   let handle: ReturnType<typeof setTimeout> | undefined;
 
   const arm = (): void => {
-    if (handle !== undefined) clearTimeout(handle);
-    handle = undefined;
-    if (deadline === undefined) return;
-    const delay = clampDelay(Math.min(deadline - now(), WAKE_CHECK_INTERVAL));
-    handle = setTimeout(check, delay);
+    clearTimeout(handle);
+    if (deadline !== undefined) handle = setTimeout(check, clampDelay(Math.min(deadline - now(), WAKE_CHECK_INTERVAL)));
   };
 
   function check(): void {
     if (deadline === undefined) return;
-    if (now() >= deadline) {
-      deadline = undefined;
-      if (handle !== undefined) clearTimeout(handle);
-      handle = undefined;
-      onDue();
-    } else {
-      arm();
-    }
+    if (now() < deadline) return arm();
+    deadline = undefined;
+    clearTimeout(handle);
+    onDue();
   }
 
+  // After these, timers may have been late: tab shown, network back, page restored, window focused.
   const onWake = (): void => check();
-  const targets = {
-    document: typeof document === 'undefined' ? undefined : document,
-    window: typeof window === 'undefined' ? undefined : window,
+  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
+    if (typeof document !== 'undefined') document[method]('visibilitychange', onWake);
+    if (typeof window !== 'undefined') for (const type of ['online', 'pageshow', 'focus']) window[method](type, onWake);
   };
-  for (const [target, type] of WAKE_EVENTS) targets[target]?.addEventListener(type, onWake);
+  listen('addEventListener');
 
+  const cancel = (): void => {
+    deadline = undefined;
+    arm();
+  };
   return {
     schedule(at) {
       deadline = at;
       arm();
     },
-    get deadline() {
-      return deadline;
-    },
-    check,
-    cancel() {
-      deadline = undefined;
-      arm();
-    },
+    cancel,
     dispose() {
-      deadline = undefined;
-      arm();
-      for (const [target, type] of WAKE_EVENTS) targets[target]?.removeEventListener(type, onWake);
+      cancel();
+      listen('removeEventListener');
     },
   };
 }
