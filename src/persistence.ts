@@ -1,5 +1,6 @@
 import { TokenVaultError } from './errors.js';
 import { orAfter } from './scheduler.js';
+import { createSerial } from './serial.js';
 import { indexedDbStore } from './store.js';
 import type { Tabs } from './tabs.js';
 import type { TokenSet } from './tokens.js';
@@ -53,14 +54,11 @@ export function indexedDbPersistence(name: string): Persistence {
   } catch (cause) {
     throw new TokenVaultError('storage_unavailable', 'IndexedDB or WebCrypto is unavailable; tokens stay in memory.', { cause });
   }
-  let tail: Promise<unknown> = Promise.resolve();
-  const queue = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return orAfter(run, STORAGE_TIMEOUT, () =>
+  const serial = createSerial();
+  const queue = <T>(task: () => Promise<T>): Promise<T> =>
+    orAfter(serial(task), STORAGE_TIMEOUT, () =>
       Promise.reject(new TokenVaultError('storage_unavailable', 'IndexedDB timed out (blocked by another tab?).')),
     );
-  };
   return {
     read: () =>
       queue(async () => {

@@ -1,5 +1,6 @@
 import { TokenVaultError } from './errors.js';
 import { isStoredSession, type StoredSession } from './persistence.js';
+import { createSerial } from './serial.js';
 
 /**
  * What one tab tells the others: *that* something changed, and its version.
@@ -32,18 +33,9 @@ export const ASK_WINDOW = 150;
 function isTabMessage(value: unknown): value is TabMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
-  switch (m['kind']) {
-    case 'updated':
-    case 'signedOut':
-    case 'revoked':
-      return typeof m['version'] === 'number' && Number.isFinite(m['version']);
-    case 'ask':
-      return typeof m['id'] === 'string';
-    case 'share':
-      return typeof m['id'] === 'string' && isStoredSession(m['session']);
-    default:
-      return false;
-  }
+  if (m['kind'] === 'ask') return typeof m['id'] === 'string';
+  if (m['kind'] === 'share') return typeof m['id'] === 'string' && isStoredSession(m['session']);
+  return ['updated', 'signedOut', 'revoked'].includes(m['kind'] as string) && Number.isFinite(m['version']);
 }
 
 /**
@@ -56,7 +48,7 @@ export function createTabs(
   answer: () => StoredSession | undefined,
 ): Tabs {
   const lockName = `tokenvault:${name}`;
-  const locks = (typeof navigator === 'undefined' ? undefined : navigator.locks) ?? undefined;
+  const locks = globalThis.navigator?.locks;
   const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(lockName);
   const asking = new Map<string, (session: StoredSession) => void>();
   // Without any other tab around, asking would only wait; tabs make themselves known by asking on start.
@@ -85,15 +77,11 @@ export function createTabs(
   channel?.addEventListener('message', listener);
 
   // Without Web Locks, this tab's own refreshes still run one at a time.
-  let localTail: Promise<unknown> = Promise.resolve();
+  const localLock = createSerial();
 
   return {
     withLock<T>(task: () => Promise<T>): Promise<T> {
-      if (locks === undefined || typeof locks.request !== 'function') {
-        const run = localTail.then(task, task);
-        localTail = run.catch(() => undefined);
-        return run;
-      }
+      if (typeof locks?.request !== 'function') return localLock(task);
       // Waiting is abortable and bounded: a tab that hangs holding the lock cannot hang this one.
       const wait = new AbortController();
       const timer = setTimeout(() => wait.abort(), LOCK_WAIT_TIMEOUT);

@@ -35,25 +35,19 @@ export async function send(fetchImpl: FetchLike, url: string, init: RequestInit,
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     let response: Response;
-    try {
-      response = await fetchImpl(url, { ...init, signal: timeout.signal, credentials: 'omit', cache: 'no-store' });
-    } catch (cause) {
-      if (signal?.aborted) throw new TokenVaultError('aborted', 'The request was abandoned.', { cause });
-      throw new TokenVaultError('network', `No answer from ${new URL(url).origin}.`, { cause });
-    }
     let text: string;
     try {
+      response = await fetchImpl(url, { ...init, signal: timeout.signal, credentials: 'omit', cache: 'no-store' });
       text = await response.text();
     } catch (cause) {
-      throw new TokenVaultError('network', `The answer from ${new URL(url).origin} broke off.`, { cause });
+      if (signal?.aborted) throw new TokenVaultError('aborted', 'The request was abandoned.', { cause });
+      throw new TokenVaultError('network', `No complete answer from ${new URL(url).origin}.`, { cause });
     }
     let body: unknown;
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON (or empty): the status alone has to speak.
     }
     return { status: response.status, body, headers: response.headers };
   } finally {
@@ -75,6 +69,26 @@ export function codeForStatus(status: number): ErrorCode {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server_error';
   return 'provider_error';
+}
+
+/**
+ * The error for a provider's answer: "`what` failed with HTTP 400 (providerCode: description)."
+ * Without a `code` from the body, the status decides.
+ */
+export function answerError(
+  answer: ProviderAnswer,
+  what: string,
+  code: ErrorCode | undefined,
+  providerCode: string | undefined,
+  description: string | undefined,
+): TokenVaultError {
+  const { status } = answer;
+  const said = [providerCode, description].filter(Boolean).join(': ');
+  return new TokenVaultError(
+    code ?? codeForStatus(status),
+    `${what} failed with HTTP ${status}${said ? ` (${said})` : ''}.`,
+    { status, providerCode, retryAfter: retryAfterOf(answer.headers) },
+  );
 }
 
 /** Keeps a provider's message short and printable; providers have been known to echo input back. */

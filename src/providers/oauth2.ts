@@ -1,6 +1,6 @@
-import { TokenVaultError } from '../errors.js';
+import { TokenVaultError, type ErrorCode } from '../errors.js';
 import type { OAuthTokenResponse } from '../tokens.js';
-import { codeForStatus, fetchOf, retryAfterOf, safeText, send, type ProviderAnswer } from './http.js';
+import { answerError, fetchOf, safeText, send, type ProviderAnswer } from './http.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
 
 /** Options of the generic OAuth 2.0 / OpenID Connect provider. */
@@ -34,26 +34,20 @@ function checkUrl(value: unknown, name: string): string {
   return value;
 }
 
+/** OAuth 2.0 `error` values that mean more than their HTTP status. */
+const ERROR_CODES: ReadonlyMap<string, ErrorCode> = new Map([
+  ['invalid_grant', 'invalid_grant'],
+  ['temporarily_unavailable', 'server_error'],
+  ['server_error', 'server_error'],
+  ['slow_down', 'rate_limited'],
+]);
+
 /** Maps an OAuth 2.0 error answer (RFC 6749 §5.2) to a TokenVaultError; `secrets` are never repeated. */
 export function oauthError(answer: ProviderAnswer, what: string, secrets: readonly string[]): TokenVaultError {
   const body = (typeof answer.body === 'object' && answer.body !== null ? answer.body : {}) as Record<string, unknown>;
-  const providerCode = typeof body['error'] === 'string' ? safeText(body['error'], secrets, 60) : undefined;
+  const providerCode = safeText(body['error'], secrets, 60);
   const description = safeText(body['error_description'], secrets);
-  const code =
-    providerCode === 'invalid_grant'
-      ? 'invalid_grant'
-      : providerCode === 'temporarily_unavailable' || providerCode === 'server_error'
-        ? 'server_error'
-        : providerCode === 'slow_down'
-          ? 'rate_limited'
-          : codeForStatus(answer.status);
-  const said = [providerCode, description].filter(Boolean).join(': ');
-  const retryAfter = retryAfterOf(answer.headers);
-  return new TokenVaultError(code, `${what} failed with HTTP ${answer.status}${said ? ` (${said})` : ''}.`, {
-    status: answer.status,
-    ...(providerCode === undefined ? {} : { providerCode }),
-    ...(retryAfter === undefined ? {} : { retryAfter }),
-  });
+  return answerError(answer, what, ERROR_CODES.get(providerCode as string), providerCode, description);
 }
 
 /** A generic OAuth 2.0 / OIDC provider: refresh at the token endpoint, RFC 7009 revocation. */
