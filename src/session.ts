@@ -242,6 +242,11 @@ export function createSession(options: SessionOptions): Session {
     await ready;
   }
 
+  /** Revokes at the provider when there is a refresh token and the provider can revoke. */
+  async function revokeAtProvider(refreshToken: string | undefined): Promise<void> {
+    if (refreshToken !== undefined) await provider.revoke?.(refreshToken);
+  }
+
   const notSignedIn = (): TokenVaultError => new TokenVaultError('not_signed_in', 'Not signed in.');
 
   return {
@@ -287,16 +292,15 @@ export function createSession(options: SessionOptions): Session {
     },
     async revoke() {
       await live();
-      const refreshToken = tokens?.refreshToken;
-      if (refreshToken !== undefined && provider.revoke !== undefined) await provider.revoke(refreshToken);
+      await revokeAtProvider(tokens?.refreshToken);
       await endSession('local', true);
     },
     async signOut(signOutOptions) {
       await live();
       const refreshToken = tokens?.refreshToken;
       await endSession('local', false);
-      if (signOutOptions?.revoke && refreshToken !== undefined && provider.revoke !== undefined) {
-        await provider.revoke(refreshToken).catch((error: unknown) => {
+      if (signOutOptions?.revoke) {
+        await revokeAtProvider(refreshToken).catch((error: unknown) => {
           emitError(toTokenVaultError(error, 'provider_error', 'Revocation at sign-out failed.'));
         });
       }
