@@ -1,7 +1,7 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
-import type { CognitoAuthenticationResult } from '../tokens.js';
+import { definedOnly, type CognitoAuthenticationResult } from '../tokens.js';
 import { isRegion, regionOfPool, serviceOrigin } from './cognito-pool.js';
-import { codeForStatus, fetchOf, retryAfterOf, safeText, send, type ProviderAnswer } from './http.js';
+import { answerError, fetchOf, parseUrl, safeText, send, type ProviderAnswer } from './http.js';
 import { oauth2, type OAuth2Provider } from './oauth2.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
 
@@ -75,12 +75,7 @@ function invalidConfig(message: string): TokenVaultError {
 }
 
 function checkUrl(value: string, name: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch (cause) {
-    throw new TokenVaultError('invalid_config', `cognito(): ${name} is not an absolute URL.`, { cause });
-  }
+  const url = parseUrl(value, `cognito(): ${name}`);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidConfig(`${name} must be an http(s) URL.`);
   return value;
 }
@@ -105,22 +100,11 @@ function errorTypeOf(answer: ProviderAnswer): string | undefined {
 
 /** Maps a Cognito error answer (`{"__type", "message"}`) to a TokenVaultError; `secrets` are never repeated. */
 function cognitoError(answer: ProviderAnswer, operation: string, secrets: readonly string[]): TokenVaultError {
-  const type = errorTypeOf(answer);
   const body = answer.body as Record<string, unknown> | undefined;
   const rawMessage = typeof body === 'object' && body !== null ? (body['message'] ?? body['Message']) : undefined;
-  const providerCode = type === undefined ? undefined : safeText(type, secrets, 80);
-  const message = safeText(rawMessage, secrets);
-  const code: ErrorCode =
-    (providerCode !== undefined && DEAD_GRANT.has(providerCode) ? 'invalid_grant' : undefined) ??
-    (providerCode === undefined ? undefined : RETRY_LATER.get(providerCode)) ??
-    codeForStatus(answer.status);
-  const said = [providerCode, message].filter(Boolean).join(': ');
-  const retryAfter = retryAfterOf(answer.headers);
-  return new TokenVaultError(code, `Cognito ${operation} failed with HTTP ${answer.status}${said ? ` (${said})` : ''}.`, {
-    status: answer.status,
-    ...(providerCode === undefined ? {} : { providerCode }),
-    ...(retryAfter === undefined ? {} : { retryAfter }),
-  });
+  const providerCode = safeText(errorTypeOf(answer), secrets, 80);
+  const code = providerCode === undefined ? undefined : DEAD_GRANT.has(providerCode) ? 'invalid_grant' : RETRY_LATER.get(providerCode);
+  return answerError(answer, `Cognito ${operation}`, code, providerCode, safeText(rawMessage, secrets));
 }
 
 function isNonEmptyString(value: unknown): value is string {
@@ -140,13 +124,14 @@ function authenticationResultOf(answer: ProviderAnswer, operation: string): Cogn
     );
   }
   const r = result as Record<string, unknown>;
-  return {
+  const text = (key: string): string | undefined => (isNonEmptyString(r[key]) ? r[key] : undefined);
+  return definedOnly({
     AccessToken: r['AccessToken'] as string,
-    ...(isNonEmptyString(r['IdToken']) ? { IdToken: r['IdToken'] } : {}),
-    ...(isNonEmptyString(r['RefreshToken']) ? { RefreshToken: r['RefreshToken'] } : {}),
-    ...(typeof r['ExpiresIn'] === 'number' ? { ExpiresIn: r['ExpiresIn'] } : {}),
-    ...(isNonEmptyString(r['TokenType']) ? { TokenType: r['TokenType'] } : {}),
-  };
+    IdToken: text('IdToken'),
+    RefreshToken: text('RefreshToken'),
+    ExpiresIn: typeof r['ExpiresIn'] === 'number' ? r['ExpiresIn'] : undefined,
+    TokenType: text('TokenType'),
+  });
 }
 
 function managedLoginOf(options: CognitoOptions): CognitoManagedLogin {

@@ -18,6 +18,15 @@ function defaultFetch(): FetchLike {
   return (input, init) => fetch(input, init);
 }
 
+/** Parses an absolute URL given as option `option`; anything else is an `invalid_config` error. */
+export function parseUrl(value: unknown, option: string): URL {
+  try {
+    return new URL(value as string);
+  } catch (cause) {
+    throw new TokenVaultError('invalid_config', `${option} is not an absolute URL.`, { cause });
+  }
+}
+
 /** Resolves the fetch to use: the one given, else the global one at call time (so tests and polyfills can swap it). */
 export function fetchOf(given: FetchLike | undefined): () => FetchLike {
   return () => given ?? defaultFetch();

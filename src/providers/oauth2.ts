@@ -1,6 +1,6 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
 import type { OAuthTokenResponse } from '../tokens.js';
-import { answerError, fetchOf, safeText, send, type ProviderAnswer } from './http.js';
+import { answerError, fetchOf, parseUrl, safeText, send, type ProviderAnswer } from './http.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
 
 /** Options of the generic OAuth 2.0 / OpenID Connect provider. */
@@ -26,11 +26,7 @@ export interface OAuth2Provider extends Provider {
 
 function checkUrl(value: unknown, name: string): string {
   if (typeof value !== 'string') throw new TokenVaultError('invalid_config', `oauth2(): ${name} is required.`);
-  try {
-    new URL(value);
-  } catch (cause) {
-    throw new TokenVaultError('invalid_config', `oauth2(): ${name} is not an absolute URL.`, { cause });
-  }
+  parseUrl(value, `oauth2(): ${name}`);
   return value;
 }
 
