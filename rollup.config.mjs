@@ -18,7 +18,13 @@ export default [
   {
     input: 'src/index.ts',
     output: { file: 'dist/tokenvault.iife.min.js', format: 'iife', name: 'TokenVault', sourcemap: true },
-    plugins: [nodeResolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    plugins: [
+      nodeResolve({ browser: true }),
+      ts(),
+      // Our own artifact, so our own minifier settings: the code is ES2022 already, and extra passes
+      // find what one pass leaves (about 45 bytes brotli).
+      terser({ ecma: 2020, compress: { passes: 3 }, format: { comments: false } }),
+    ],
   },
   {
     input: 'src/index.ts',
