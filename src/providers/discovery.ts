@@ -1,4 +1,5 @@
 import { TokenVaultError } from '../errors.js';
+import { definedOnly } from '../tokens.js';
 import { codeForStatus, fetchOf, send } from './http.js';
 import type { FetchLike } from './types.js';
 
@@ -49,12 +50,12 @@ export async function discover(issuer: string, options: DiscoverOptions = {}): P
   if (authorizationEndpoint === undefined || tokenEndpoint === undefined) {
     throw new TokenVaultError('invalid_response', 'The discovery document lacks the authorization or token endpoint.');
   }
-  const metadata: ProviderMetadata = { issuer: body['issuer'], authorizationEndpoint, tokenEndpoint };
-  const revocationEndpoint = endpoint(body, 'revocation_endpoint');
-  const endSessionEndpoint = endpoint(body, 'end_session_endpoint');
-  const jwksUri = endpoint(body, 'jwks_uri');
-  if (revocationEndpoint !== undefined) metadata.revocationEndpoint = revocationEndpoint;
-  if (endSessionEndpoint !== undefined) metadata.endSessionEndpoint = endSessionEndpoint;
-  if (jwksUri !== undefined) metadata.jwksUri = jwksUri;
-  return metadata;
+  return definedOnly({
+    issuer: body['issuer'],
+    authorizationEndpoint,
+    tokenEndpoint,
+    revocationEndpoint: endpoint(body, 'revocation_endpoint'),
+    endSessionEndpoint: endpoint(body, 'end_session_endpoint'),
+    jwksUri: endpoint(body, 'jwks_uri'),
+  });
 }

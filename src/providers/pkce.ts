@@ -46,14 +46,16 @@ function base64Url(bytes: Uint8Array): string {
 }
 
 function storage(): Storage {
+  let store: Storage | undefined;
+  let cause: unknown;
   try {
     // Reading the property itself throws in sandboxed frames and some private modes.
-    const store = globalThis.sessionStorage;
-    if (store) return store;
-  } catch (cause) {
-    throw new TokenVaultError('storage_unavailable', 'sessionStorage is not available for the sign-in round trip.', { cause });
+    store = globalThis.sessionStorage;
+  } catch (error) {
+    cause = error;
   }
-  throw new TokenVaultError('storage_unavailable', 'sessionStorage is not available for the sign-in round trip.');
+  if (store) return store;
+  throw new TokenVaultError('storage_unavailable', 'sessionStorage is not available for the sign-in round trip.', { cause });
 }
 
 function readPending(store: Storage, key: string): PendingSignIn | undefined {
@@ -114,13 +116,8 @@ export async function beginSignIn(client: SignInClient, options: SignInOptions):
   const store = storage();
   const now = Date.now();
   forgetStale(store, now);
-  const pending: PendingSignIn = {
-    verifier,
-    redirectUri: options.redirectUri,
-    ...(nonce === undefined ? {} : { nonce }),
-    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
-    createdAt: now,
-  };
+  // JSON.stringify leaves out the undefined fields.
+  const pending: PendingSignIn = { verifier, redirectUri: options.redirectUri, nonce, issuer: options.issuer, createdAt: now };
   store.setItem(KEY_PREFIX + state, JSON.stringify(pending));
   return url.toString();
 }
@@ -149,9 +146,7 @@ export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: str
     const providerCode = safeText(error, [], 60);
     const description = safeText(params.get('error_description'));
     const said = [providerCode, description].filter(Boolean).join(': ');
-    throw new TokenVaultError('authorization_error', `The sign-in was refused${said ? ` (${said})` : ''}.`, {
-      ...(providerCode === undefined ? {} : { providerCode }),
-    });
+    throw new TokenVaultError('authorization_error', `The sign-in was refused${said ? ` (${said})` : ''}.`, { providerCode });
   }
   if (pending === undefined || Date.now() - pending.createdAt > PENDING_MAX_AGE_MS) {
     throw new TokenVaultError('invalid_state', 'This sign-in callback was not started by this tab, has expired or was already used.');
