@@ -17,7 +17,8 @@ export interface Persistence {
   read(): Promise<StoredSession | undefined>;
   /** Writes in call order; a later write never lands before an earlier one. */
   write(session: StoredSession): Promise<void>;
-  clear(): Promise<void>;
+  /** Deletes record and key; with `upTo`, only if the stored version is not newer than that. */
+  clear(upTo?: number): Promise<void>;
 }
 
 function isTokenSet(value: unknown): value is TokenSet {
@@ -68,7 +69,15 @@ export function indexedDbPersistence(name: string): Persistence {
         throw recordTampered();
       }),
     write: (session) => queue(() => vault.seal(session)),
-    clear: () => queue(() => vault.clear()),
+    clear: (upTo) =>
+      queue(async () => {
+        if (upTo !== undefined) {
+          // A newer record is another tab's sign-in since: not ours to delete.
+          const current = await vault.open<unknown>().catch(() => undefined);
+          if (isStoredSession(current) && current.version > upTo) return;
+        }
+        await vault.clear();
+      }),
   };
 }
 

@@ -15,6 +15,25 @@ export const BACKOFF_BASE = 2_000;
 export const BACKOFF_CAP = 60_000;
 export const BACKOFF_FLOOR = 500;
 
+/**
+ * The device's wall clock, kept from running backwards while the page is
+ * open: when the clock is set back (by the user, or a large NTP correction),
+ * time goes on from where it was at the rate of the monotonic clock, so a
+ * token still falls due when it really expires. Forward jumps (sleep, a clock
+ * set ahead) pass through, so deadlines missed meanwhile fall due at once.
+ */
+export function steadyClock(): () => number {
+  if (typeof performance === 'undefined') return () => Date.now();
+  let last = Date.now();
+  let lastTicks = performance.now();
+  return () => {
+    const ticks = performance.now();
+    last = Math.max(Date.now(), last + (ticks - lastTicks));
+    lastTicks = ticks;
+    return last;
+  };
+}
+
 /** Clamps a delay to what setTimeout honours, rounded up: a timer that fires early only has to be set again. */
 export function clampDelay(ms: number): number {
   // NaN and negative delays run at once; Infinity waits as long as a timer can.

@@ -2,7 +2,7 @@ import type { EventSource, Session, SessionEvents, SessionOptions } from './api.
 import { TokenVaultError, toTokenVaultError } from './errors.js';
 import { createEmitter, createListeners } from './events.js';
 import { indexedDbPersistence, peerPersistence, type Persistence, type StoredSession } from './persistence.js';
-import { backoffDelay, createDeadlineTimer, nextRefreshAt, settlesWithin } from './scheduler.js';
+import { backoffDelay, createDeadlineTimer, nextRefreshAt, settlesWithin, steadyClock, WAKE_CHECK_INTERVAL } from './scheduler.js';
 import { snapshotOf, type SessionStatus } from './snapshot.js';
 import { createTabs, type TabMessage } from './tabs.js';
 import { parseTokenResponse, subjectOf, type TokenSet } from './tokens.js';
@@ -20,14 +20,18 @@ export function createSession(options: SessionOptions): Session {
   const inMemory = options.persist === 'memory';
   const refreshBefore = (options.refreshBefore ?? 60) * 1000;
   if (!(refreshBefore >= 0)) throw new TokenVaultError('invalid_config', 'createSession(): refreshBefore must be ≥ 0.');
-  const now = options.now ?? (() => Date.now());
+  const now = options.now ?? steadyClock();
 
   const events = createEmitter<SessionEvents>();
   const subscribers = createListeners();
   let tokens: TokenSet | undefined;
   let refreshAt = 0;
   // Orders writes across tabs: a tab adopts a stored session only if its version is newer.
+  // A per-tab fraction keeps two tabs that write in the same millisecond apart.
   let version = 0;
+  const tabFraction = Math.random();
+  // In memory (by choice, or when storage failed), this tab answers other tabs that ask for the session.
+  let sharesFromMemory = inMemory;
   let status: SessionStatus = 'loading';
   let snapshot = snapshotOf(status, undefined, 0);
   // Bumped whenever the token set is replaced from outside a refresh: an older refresh may no longer land.
@@ -43,7 +47,7 @@ export function createSession(options: SessionOptions): Session {
   const storageFailure = (error: unknown): TokenVaultError =>
     toTokenVaultError(error, 'storage_unavailable', 'The session storage failed.');
   const isDue = (): boolean => tokens !== undefined && now() >= refreshAt;
-  const nextVersion = (): number => (version = Math.max(version + 1, now()));
+  const nextVersion = (): number => (version = Math.floor(Math.max(version, now())) + 1 + tabFraction);
 
   function setState(next: SessionStatus): void {
     status = next;
@@ -52,7 +56,9 @@ export function createSession(options: SessionOptions): Session {
   }
 
   const timer = createDeadlineTimer(now, () => void backgroundRefresh());
-  const tabs = createTabs(name, onTabMessage, () => (inMemory && tokens !== undefined ? { version, tokens } : undefined));
+  const tabs = createTabs(name, onTabMessage, () =>
+    sharesFromMemory && tokens !== undefined ? { version, tokens } : undefined,
+  );
   let persistence: Persistence = peerPersistence(tabs);
 
   function adopt(next: TokenSet): void {
@@ -78,6 +84,9 @@ export function createSession(options: SessionOptions): Session {
     } catch (error) {
       emitError(storageFailure(error));
     }
+    // Signed out (here or by another tab) while sealing: take back what was just written,
+    // unless a newer sign-in has been stored since.
+    if (tokens === undefined) await persistence.clear(version).catch(() => undefined);
   }
 
   async function readStored(): Promise<StoredSession | undefined> {
@@ -112,9 +121,11 @@ export function createSession(options: SessionOptions): Session {
     const hadTokens = tokens !== undefined;
     forget();
     if (source !== 'tab') {
-      nextVersion();
+      const ended = nextVersion();
       await persistence.clear().catch((error: unknown) => emitError(storageFailure(error)));
-      tabs.announce({ kind: revoked ? 'revoked' : 'signedOut', version });
+      tabs.announce({ kind: revoked ? 'revoked' : 'signedOut', version: ended });
+      // Another tab may be sealing a refresh under the lock right now: clear again once it is done.
+      void tabs.withLock(() => persistence.clear(ended)).catch(() => undefined);
     }
     if (revoked) events.emit('revoked', { source });
     if (hadTokens || source === 'local') events.emit('signedOut', { source });
@@ -191,7 +202,7 @@ export function createSession(options: SessionOptions): Session {
     if (typeof navigator !== 'undefined' && navigator.onLine === false) {
       // Offline: no request storm. The `online` event re-checks; meanwhile wake up at expiry to say so.
       noteExpiry();
-      timer.schedule(Math.max(now() + 1, Math.min(tokens.expiresAt, now() + 60_000)));
+      timer.schedule(tokens.expiresAt > now() ? tokens.expiresAt : now() + WAKE_CHECK_INTERVAL);
       return;
     }
     await refreshOnce(false).catch(() => undefined);
@@ -221,13 +232,17 @@ export function createSession(options: SessionOptions): Session {
         persistence = indexedDbPersistence(name);
       } catch (error) {
         emitError(storageFailure(error));
+        sharesFromMemory = true;
       }
     }
     let stored: StoredSession | undefined;
     try {
       stored = inMemory ? await tabs.ask() : await readStored();
     } catch (error) {
-      if (error instanceof TokenVaultError && error.code === 'storage_unavailable') persistence = peerPersistence(tabs);
+      if (error instanceof TokenVaultError && error.code === 'storage_unavailable') {
+        persistence = peerPersistence(tabs);
+        sharesFromMemory = true;
+      }
     }
     if (stored !== undefined && !disposed && tokens === undefined) {
       version = stored.version;
@@ -254,12 +269,13 @@ export function createSession(options: SessionOptions): Session {
     async setTokens(response) {
       await live();
       const next = parseTokenResponse(response, now());
-      generation++;
+      const mine = ++generation;
       abortInflight?.abort();
-      await save(next);
+      // Memory first: a sign-out from another tab that lands while this is being sealed ends it cleanly.
       adopt(next);
-      tabs.announce({ kind: 'updated', version });
       events.emit('signedIn', { source: 'local' });
+      await save(next);
+      if (mine === generation) tabs.announce({ kind: 'updated', version });
     },
     async getAccessToken() {
       await live();

@@ -1,10 +1,14 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 
-/** Where sealed records and keys rest. Values are structured-cloneable (CryptoKey included). */
+/**
+ * Where sealed records and keys rest. Values are structured-cloneable (CryptoKey included).
+ * Each call is one transaction, so a record and its key are read, written and deleted
+ * together: another tab never sees one without the other.
+ */
 export interface RecordStore {
-  get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<void>;
-  del(key: string): Promise<void>;
+  get(keys: readonly string[]): Promise<unknown[]>;
+  set(entries: ReadonlyArray<readonly [string, unknown]>): Promise<void>;
+  del(keys: readonly string[]): Promise<void>;
 }
 
 /** The IndexedDB database and object store tokenvault keeps to itself. */
@@ -65,40 +69,23 @@ function resilientStore(dbName: string, storeName: string): UseStore {
 
 /**
  * A store in IndexedDB, through idb-keyval's store and request helpers; throws if IndexedDB is missing.
- * The three calls are idb-keyval's `get`/`set`/`del` bodies, written out because those functions
- * default their store argument to `defaultGetStore()`, which keeps idb-keyval's own database code in
- * every bundle even though a store is always passed here.
+ * The three calls are idb-keyval's `getMany`/`setMany`/`delMany` bodies, written out because those
+ * functions default their store argument to `defaultGetStore()`, which keeps idb-keyval's own
+ * database code in every bundle even though a store is always passed here.
  */
 export function indexedDbStore(): RecordStore {
   if (typeof indexedDB === 'undefined' || indexedDB === null) throw new Error('IndexedDB is not available.');
   let useStore: UseStore | undefined;
   // Opened lazily so a store that is never used never opens the database.
   const store: UseStore = (mode, callback) => (useStore ??= resilientStore(DATABASE_NAME, STORE_NAME))(mode, callback);
+  const write = (change: (objects: IDBObjectStore) => void): Promise<void> =>
+    store('readwrite', (objects) => {
+      change(objects);
+      return promisifyRequest(objects.transaction);
+    });
   return {
-    get: (key) => store('readonly', (objects) => promisifyRequest(objects.get(key))),
-    set: (key, value) =>
-      store('readwrite', (objects) => {
-        objects.put(value, key);
-        return promisifyRequest(objects.transaction);
-      }),
-    del: (key) =>
-      store('readwrite', (objects) => {
-        objects.delete(key);
-        return promisifyRequest(objects.transaction);
-      }),
-  };
-}
-
-/** A store in this page's memory; what `persist: 'memory'` uses and what we fall back to. */
-export function memoryStore(): RecordStore {
-  const values = new Map<string, unknown>();
-  return {
-    get: async <T>(key: string) => values.get(key) as T | undefined,
-    set: async (key, value) => {
-      values.set(key, value);
-    },
-    del: async (key) => {
-      values.delete(key);
-    },
+    get: (keys) => store('readonly', (objects) => Promise.all(keys.map((key) => promisifyRequest(objects.get(key))))),
+    set: (entries) => write((objects) => entries.forEach(([key, value]) => objects.put(value, key))),
+    del: (keys) => write((objects) => keys.forEach((key) => objects.delete(key))),
   };
 }

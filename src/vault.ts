@@ -58,23 +58,9 @@ export function createVault(store: RecordStore, name: string, origin: string): V
       ? cause
       : new TokenVaultError('storage_unavailable', `IndexedDB failed to ${action}.`, { cause });
 
-  async function existingKey(): Promise<CryptoKey | undefined> {
-    const key = await store.get<unknown>(keyKey);
-    return isAesKey(key) ? key : undefined;
-  }
-
-  async function keyForWriting(): Promise<CryptoKey> {
-    const found = await existingKey();
-    if (found !== undefined) return found;
-    // extractable: false — the raw key never leaves WebCrypto, not even to this script.
-    const fresh = await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-    await store.set(keyKey, fresh);
-    return fresh;
-  }
-
   async function discard(): Promise<void> {
     try {
-      await store.del(recordKey);
+      await store.del([recordKey]);
     } catch {
       // The record is already unusable; failing to delete it changes nothing for the user.
     }
@@ -83,15 +69,14 @@ export function createVault(store: RecordStore, name: string, origin: string): V
   return {
     async open<T>() {
       let record: unknown;
-      let key: CryptoKey | undefined;
+      let key: unknown;
       try {
-        record = await store.get(recordKey);
-        if (record === undefined) return undefined;
-        key = await existingKey();
+        [record, key] = await store.get([recordKey, keyKey]);
       } catch (cause) {
         throw storageError('read the stored session', cause);
       }
-      if (key === undefined || !isSealedRecord(record)) {
+      if (record === undefined) return undefined;
+      if (!isAesKey(key) || !isSealedRecord(record)) {
         await discard();
         throw recordTampered();
       }
@@ -107,12 +92,21 @@ export function createVault(store: RecordStore, name: string, origin: string): V
 
     async seal(value) {
       try {
-        const key = await keyForWriting();
+        const [stored] = await store.get([keyKey]);
+        // extractable: false — the raw key never leaves WebCrypto, not even to this script.
+        const key = isAesKey(stored)
+          ? stored
+          : await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
         const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
         const plain = new TextEncoder().encode(JSON.stringify(value)) as Uint8Array<ArrayBuffer>;
         const data = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, key, plain);
         const record: SealedRecord = { v: FORMAT_VERSION, iv, data };
-        await store.set(recordKey, record);
+        // Record and key go in together: a sign-out in another tab meanwhile cannot leave a
+        // record behind whose key it deleted.
+        await store.set([
+          [recordKey, record],
+          [keyKey, key],
+        ]);
       } catch (cause) {
         throw storageError('save the session', cause);
       }
@@ -120,8 +114,7 @@ export function createVault(store: RecordStore, name: string, origin: string): V
 
     async clear() {
       try {
-        await store.del(recordKey);
-        await store.del(keyKey);
+        await store.del([recordKey, keyKey]);
       } catch (cause) {
         throw storageError('delete the stored session', cause);
       }

@@ -80,7 +80,10 @@ async function settleQuickly(rounds: number): Promise<void> {
 
 /** Fake timers for the scheduler; setImmediate stays real so IndexedDB keeps working. */
 export function useFakeClock(start = Date.UTC(2026, 10, 26, 12)): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], now: start });
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+    now: start,
+  });
 }
 
 /**

@@ -157,6 +157,16 @@ describe('refresh scheduling', () => {
     expect(token).toBe(session.getSnapshot().tokens?.accessToken);
   });
 
+  it('still refreshes on time when the device clock is set back an hour', async () => {
+    const endpoint = fakeEndpoint();
+    const session = await makeSession(endpoint);
+    await session.setTokens(tokenResponse({ lifetime: 600 }));
+    await advance(60_000);
+    vi.setSystemTime(Date.now() - 3600_000); // the wall clock goes back; the monotonic clock does not
+    await advance(540_000 - 60_000 + 1_000, 1_000);
+    expect(tokenRequests(endpoint)).toHaveLength(1);
+  });
+
   it('makes one request for 100 concurrent getAccessToken() calls', async () => {
     const endpoint = fakeEndpoint();
     const session = await makeSession(endpoint);
@@ -256,6 +266,19 @@ describe('failures', () => {
     expect(events.map(([type]) => type)).toEqual(['expired']);
     expect(session.getSnapshot().status).toBe('signedIn');
     await expect(session.getAccessToken()).rejects.toMatchObject({ code: 'network' });
+  });
+
+  it('offline past expiry, looks at the clock once a minute, not in a loop', async () => {
+    const endpoint = fakeEndpoint();
+    const session = await makeSession(endpoint);
+    await session.setTokens(tokenResponse({ lifetime: 120 }));
+    vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    await advance(180_000, 1_000);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    await advance(10 * 60_000, 1_000);
+    expect(timers.mock.calls.length).toBeLessThanOrEqual(12);
+    expect(endpoint.fetch).not.toHaveBeenCalled();
+    expect(session.getSnapshot().status).toBe('signedIn');
   });
 
   it('never puts a token in an error message', async () => {

@@ -156,6 +156,38 @@ describe('sign-out and revocation reach every tab', () => {
   });
 });
 
+describe('sign-out racing a sign-in', () => {
+  it('a sign-in after a sign-out in another tab wins everywhere, on disk too', async () => {
+    const endpoint = fakeEndpoint();
+    const [a, b] = [openTab(endpoint), openTab(endpoint)];
+    await a.setTokens(tokenResponse({ sub: 'ada' }));
+    await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedIn'));
+    await a.signOut();
+    clock += 10;
+    await b.setTokens(tokenResponse({ sub: 'grace' }));
+    await vi.waitFor(() => expect(a.getSnapshot().claims?.sub).toBe('grace'));
+    await settle();
+    const reloaded = openTab(endpoint);
+    await reloaded.ready;
+    expect(reloaded.getSnapshot().claims?.sub).toBe('grace');
+  });
+
+  it.each([1, 2, 3, 4, 5, 6])('run %i: a sign-out and a sign-in at the same moment: every tab and the disk agree', async () => {
+    const endpoint = fakeEndpoint();
+    const [a, b] = [openTab(endpoint), openTab(endpoint)];
+    await a.setTokens(tokenResponse({ sub: 'ada' }));
+    await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedIn'));
+    await Promise.all([a.signOut(), b.setTokens(tokenResponse({ sub: 'grace' }))]);
+    await settle(60);
+    await vi.waitFor(() => expect(a.getSnapshot().claims?.sub).toBe(b.getSnapshot().claims?.sub));
+    await settle(60);
+    const reloaded = openTab(endpoint);
+    await reloaded.ready;
+    expect(reloaded.getSnapshot().claims?.sub).toBe(a.getSnapshot().claims?.sub);
+    expect(reloaded.getSnapshot().claims?.sub).toBe(b.getSnapshot().claims?.sub);
+  });
+});
+
 describe('persist: memory', () => {
   it('a new tab gets the session from an open tab on request; closing the last tab ends it', async () => {
     const endpoint = fakeEndpoint();
