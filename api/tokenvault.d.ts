@@ -1,0 +1,341 @@
+import { JWTPayload } from 'jose';
+
+/**
+ * Every failure tokenvault reports has one of these codes. They are part of
+ * the public contract: apps switch on them, so a code is never renamed.
+ */
+type ErrorCode = 
+/** The provider refused the refresh token (expired, revoked, reused). Terminal. */
+'invalid_grant'
+/** The request never got an answer: offline, DNS, CORS, timeout. Retried. */
+ | 'network'
+/** The provider answered 5xx or said it failed internally. Retried. */
+ | 'server_error'
+/** The provider answered 429 or asked us to slow down. Retried. */
+ | 'rate_limited'
+/** The provider answered with an error we do not treat specially. */
+ | 'provider_error'
+/** The provider answered 2xx with a body that is not a usable token response. */
+ | 'invalid_response'
+/** A token or token response is malformed, or a token is of the wrong kind. */
+ | 'invalid_token'
+/** The call needs a signed-in session and there is none. */
+ | 'not_signed_in'
+/** IndexedDB or WebCrypto is missing or failing; the session runs in memory. */
+ | 'storage_unavailable'
+/** The persisted record could not be opened and was discarded. */
+ | 'record_tampered'
+/** Another tab held the refresh lock for too long. */
+ | 'lock_timeout'
+/** The sign-in redirect does not match what this tab started (state, verifier). */
+ | 'invalid_state'
+/** The authorization server sent the user back with `error=`. */
+ | 'authorization_error'
+/** The operation was abandoned: the session was signed out or disposed meanwhile. */
+ | 'aborted'
+/** A token failed signature or claim verification. */
+ | 'verification_failed'
+/** The options given to tokenvault are wrong. */
+ | 'invalid_config';
+/** Details a provider may attach; never a token. */
+interface ErrorDetails {
+    /** HTTP status, when there was a response. */
+    status?: number;
+    /** The provider's own error name (`error` in OAuth 2.0, `__type` in Cognito). */
+    providerCode?: string;
+    /** Seconds the provider asked us to wait (`Retry-After`). */
+    retryAfter?: number;
+}
+/** The one error type tokenvault throws or emits. */
+declare class TokenVaultError extends Error {
+    readonly name = "TokenVaultError";
+    readonly code: ErrorCode;
+    readonly status?: number;
+    readonly providerCode?: string;
+    readonly retryAfter?: number;
+    constructor(code: ErrorCode, message: string, { cause, status, providerCode, retryAfter }?: ErrorDetails & {
+        cause?: unknown;
+    });
+    /** Whether trying again later may succeed (network trouble, 5xx, 429). */
+    get retryable(): boolean;
+}
+
+/** A token endpoint's answer in OAuth 2.0 shape (RFC 6749 §5.1). */
+interface OAuthTokenResponse {
+    access_token: string;
+    id_token?: string;
+    refresh_token?: string;
+    expires_in?: number | string;
+    token_type?: string;
+    scope?: string;
+}
+/**
+ * Cognito's `AuthenticationResult` shape (InitiateAuth, GetTokensFromRefreshToken).
+ * Every field is optional, as in the AWS SDK's `AuthenticationResultType`; a
+ * result without an access token is refused at run time with `invalid_token`.
+ */
+interface CognitoAuthenticationResult {
+    AccessToken?: string;
+    IdToken?: string;
+    RefreshToken?: string;
+    ExpiresIn?: number;
+    TokenType?: string;
+}
+/** What `setTokens()` accepts and what a provider's `refresh()` returns. */
+type TokenResponse = OAuthTokenResponse | CognitoAuthenticationResult;
+/** Decoded JWT claims. */
+type Claims = JWTPayload & Record<string, unknown>;
+/** The live token set held in memory. Times are milliseconds on this device's clock. */
+interface TokenSet {
+    readonly accessToken: string;
+    readonly idToken?: string;
+    readonly refreshToken?: string;
+    readonly tokenType: string;
+    readonly scope?: string;
+    /** When the access token stops working, on this device's clock. */
+    readonly expiresAt: number;
+    /** When the response arrived, on this device's clock. */
+    readonly receivedAt: number;
+}
+
+/** Per-call context a session hands to its provider. */
+interface ProviderCallOptions {
+    /** Aborted when the session signs out or is disposed while the call runs. */
+    signal?: AbortSignal;
+}
+/**
+ * Where tokens come from and go back to. A custom provider is any object of
+ * this shape; `refresh` throws a `TokenVaultError` (code `invalid_grant` when
+ * the refresh token is dead, `network`/`server_error`/`rate_limited` when a
+ * retry may help) and returns the provider's token response.
+ */
+interface Provider {
+    /** Exchanges a refresh token for fresh tokens. A response without a refresh token keeps the old one. */
+    refresh(refreshToken: string, options?: ProviderCallOptions): Promise<TokenResponse>;
+    /** Revokes the refresh token (and with it the grant) at the provider. */
+    revoke?(refreshToken: string, options?: ProviderCallOptions): Promise<void>;
+}
+/** The `fetch` signature tokenvault needs; inject one in tests or to add headers. */
+type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Where a session is in its life. */
+type SessionStatus = 'loading' | 'signedOut' | 'signedIn' | 'refreshing';
+/** An immutable picture of the session, what `getSnapshot()` returns. */
+interface SessionSnapshot {
+    readonly status: SessionStatus;
+    readonly tokens?: TokenSet;
+    /** The ID token's claims, or the access token's when there is no ID token (and it is a JWT). */
+    readonly claims?: Readonly<Claims>;
+    /** Groups from `cognito:groups` or `groups`; empty when there are none. */
+    readonly groups?: readonly string[];
+    /** `cognito:username`, `username` or `preferred_username`. */
+    readonly username?: string;
+    /** When the access token expires, ms on this device's clock. */
+    readonly expiresAt?: number;
+    /** When the next refresh is planned, ms on this device's clock. */
+    readonly refreshAt?: number;
+}
+
+/** Options of `createSession`. */
+interface SessionOptions {
+    /** Scopes the stored record, the key, the lock and the channel. Default `'default'`. */
+    name?: string;
+    /** Where tokens are refreshed and revoked: `oauth2()`, `cognito()` or your own. */
+    provider: Provider;
+    /** `'indexeddb'` (default): sealed record survives reloads. `'memory'`: gone with the page. */
+    persist?: 'indexeddb' | 'memory';
+    /** Seconds before expiry to refresh (default 60; less for short-lived tokens). */
+    refreshBefore?: number;
+    /** The clock, in ms since the epoch. For tests; default `Date.now`. */
+    now?: () => number;
+}
+/** Where an event came from: this tab's call, the provider's answer, or another tab. */
+type EventSource = 'local' | 'provider' | 'tab';
+/** The events a session emits, with their payloads. */
+interface SessionEvents {
+    signedIn: {
+        source: 'local' | 'tab';
+    };
+    refreshed: {
+        source: 'local' | 'tab';
+        expiresAt: number;
+    };
+    rotated: {
+        source: 'local' | 'tab';
+    };
+    revoked: {
+        source: EventSource;
+    };
+    expired: {
+        expiresAt: number;
+    };
+    signedOut: {
+        source: EventSource;
+    };
+    error: {
+        error: TokenVaultError;
+    };
+}
+/** A live token session: the object apps and framework wrappers talk to. */
+interface Session {
+    /** Resolves once the stored session is restored (or found absent); never rejects. */
+    readonly ready: Promise<void>;
+    /** Stores tokens after sign-in (OAuth 2.0 or Cognito response shape). */
+    setTokens(response: TokenResponse): Promise<void>;
+    /** Returns a fresh access token, refreshing first if it is due. */
+    getAccessToken(): Promise<string>;
+    /** The current state; the same object until something changes. */
+    getSnapshot(): SessionSnapshot;
+    /** Calls `listener` on every state change; returns the unsubscribe function. */
+    subscribe(listener: () => void): () => void;
+    /** Listens to one event type; returns the unsubscribe function. */
+    on<K extends keyof SessionEvents>(type: K, listener: (event: SessionEvents[K]) => void): () => void;
+    /** Refreshes now, whether due or not. */
+    refresh(): Promise<void>;
+    /** Revokes the refresh token at the provider, then signs out everywhere. */
+    revoke(): Promise<void>;
+    /** Signs out in every tab; with `{ revoke: true }` also revokes at the provider (best effort). */
+    signOut(options?: {
+        revoke?: boolean;
+    }): Promise<void>;
+    /** Stops timers, listeners and the channel. The session is unusable afterwards. */
+    dispose(): void;
+}
+
+/** Creates a token session; see the README for the lifecycle. */
+declare function createSession(options: SessionOptions): Session;
+
+/** Options of the generic OAuth 2.0 / OpenID Connect provider. */
+interface OAuth2Options {
+    /** The token endpoint (RFC 6749 §3.2). */
+    tokenEndpoint: string;
+    /** The revocation endpoint (RFC 7009); without it `revoke()` only clears locally. */
+    revocationEndpoint?: string;
+    /** The public client's id. */
+    clientId: string;
+    /** Scope to ask for on refresh; omitted, the server keeps the granted scope. */
+    scope?: string;
+    /** A fetch to use instead of the global one. */
+    fetch?: FetchLike;
+}
+/** The generic OAuth 2.0 provider object; a `Provider` plus what it was built from. */
+interface OAuth2Provider extends Provider {
+    readonly options: Readonly<OAuth2Options>;
+    /** Posts a form to the token endpoint and returns the token response; used by refresh and the code exchange. */
+    requestTokens(form: Record<string, string>, options?: ProviderCallOptions): Promise<OAuthTokenResponse>;
+}
+/** A generic OAuth 2.0 / OIDC provider: refresh at the token endpoint, RFC 7009 revocation. */
+declare function oauth2(options: OAuth2Options): OAuth2Provider;
+
+/**
+ * Options of the Amazon Cognito user-pool provider.
+ *
+ * There is deliberately no `clientSecret`: a browser cannot keep one, and an
+ * app client with a secret needs a `SECRET_HASH` on every call. Use a public
+ * app client (no secret) for single-page apps.
+ */
+interface CognitoOptions {
+    /** The AWS region of the user pool, e.g. `eu-west-1`. Read from `userPoolId` when omitted. */
+    region?: string;
+    /** The app client's id (a public client, without a secret). */
+    clientId: string;
+    /** The user pool's id, e.g. `eu-west-1_AbCdEf123`; gives `issuer` and `jwksUri` for verification. */
+    userPoolId?: string;
+    /** The user-pool API URL, for emulators and proxies. Default: `https://cognito-idp.{region}.amazonaws.com/`. */
+    endpoint?: string;
+    /** The app client has refresh-token rotation on: refresh with `GetTokensFromRefreshToken`. */
+    rotation?: boolean;
+    /**
+     * The managed-login (hosted UI) domain, e.g. `auth.example.com` or
+     * `my-app.auth.eu-west-1.amazoncognito.com` (an `https://` origin is accepted too).
+     * When set, refresh and revocation go through its `/oauth2/token` and `/oauth2/revoke`.
+     */
+    domain?: string;
+    /** The device key of a remembered device (device tracking), or a function that looks it up at refresh time. */
+    deviceKey?: string | (() => string | undefined);
+    /** A fetch to use instead of the global one. */
+    fetch?: FetchLike;
+}
+/** The managed-login endpoints of a Cognito domain, and the OAuth 2.0 provider that talks to them. */
+interface CognitoManagedLogin {
+    readonly authorizationEndpoint: string;
+    readonly tokenEndpoint: string;
+    readonly revocationEndpoint: string;
+    /** The `oauth2()` provider behind refresh and revocation; hand it to the PKCE sign-in helper. */
+    readonly oauth2: OAuth2Provider;
+}
+/** The Cognito provider object: a `Provider` plus what a verifier or sign-in helper needs to know. */
+interface CognitoProvider extends Provider {
+    readonly options: Readonly<CognitoOptions>;
+    /** The user-pool API URL that refresh and revocation post to (unused with `domain`). */
+    readonly endpoint: string | undefined;
+    /** The pool's token issuer, when `userPoolId` and a region are known. */
+    readonly issuer: string | undefined;
+    /** The pool's JWKS URL, when `issuer` is known. */
+    readonly jwksUri: string | undefined;
+    /** Present when `domain` is set. */
+    readonly managedLogin: CognitoManagedLogin | undefined;
+}
+/**
+ * Amazon Cognito: refresh with `InitiateAuth` `REFRESH_TOKEN_AUTH` (or
+ * `GetTokensFromRefreshToken` when `rotation` is on) and revoke with
+ * `RevokeToken`, or use the managed-login `/oauth2/*` endpoints when `domain` is set.
+ */
+declare function cognito(options: CognitoOptions): CognitoProvider;
+
+/** Where to send the user to sign in, and what to ask for. */
+interface SignInOptions {
+    /** The provider's authorization endpoint (see `discover()`). */
+    authorizationEndpoint: string;
+    /** Where the provider sends the user back; registered with the client, and the page that calls `completeSignIn()`. */
+    redirectUri: string;
+    /** Space-separated scopes. Default: `openid`. */
+    scope?: string;
+    /** The OIDC nonce. Default: a random one when `scope` has `openid`; `false` sends none. */
+    nonce?: string | false;
+    /** The issuer; when set, an `iss` in the callback (RFC 9207) must equal it, which stops mix-up attacks. */
+    issuer?: string;
+    /** More authorize parameters (`prompt`, `login_hint`, `audience`, ...). They cannot replace the PKCE, state or client parameters. */
+    extraParams?: Record<string, string>;
+}
+/** Whose sign-in it is: an `oauth2()` provider, or just the client id. */
+type SignInClient = Pick<OAuth2Provider, 'options'> | {
+    clientId: string;
+};
+/**
+ * Starts an authorization-code + PKCE sign-in and returns the URL to send the user to.
+ *
+ * The verifier, `state` and nonce stay in this tab's `sessionStorage` until
+ * `completeSignIn()` uses them; several sign-ins may be pending at once.
+ */
+declare function beginSignIn(client: SignInClient, options: SignInOptions): Promise<string>;
+/**
+ * Finishes the sign-in on the redirect page (default: `location.href`): checks
+ * `state`, exchanges the code and returns the token response for `session.setTokens()`.
+ *
+ * Throws `authorization_error` for an `error=` callback, `invalid_state` for a
+ * callback this tab did not start (or already used), `verification_failed`
+ * for a wrong nonce, and the provider's errors for a refused code.
+ */
+declare function completeSignIn(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<OAuthTokenResponse>;
+
+/** The endpoints an SPA needs from an OpenID provider's discovery document. */
+interface ProviderMetadata {
+    issuer: string;
+    authorizationEndpoint: string;
+    tokenEndpoint: string;
+    revocationEndpoint?: string;
+    endSessionEndpoint?: string;
+    jwksUri?: string;
+}
+/** Options of `discover()`. */
+interface DiscoverOptions {
+    /** A fetch to use instead of the global one. */
+    fetch?: FetchLike;
+    signal?: AbortSignal;
+}
+/** Reads `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0) and returns the endpoints. */
+declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
+
+export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
+export type { Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventSource, FetchLike, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderMetadata, Session, SessionEvents, SessionOptions, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, TokenResponse, TokenSet };
