@@ -9,7 +9,8 @@ import { createSerial } from './serial.js';
  */
 export type TabMessage =
   | { kind: 'updated' | 'signedOut' | 'revoked'; version: number }
-  | { kind: 'ask'; id: string }
+  | { kind: 'ask' | 'release'; id: string }
+  | { kind: 'claim'; id: string; at: number }
   | { kind: 'share'; id: string; session: StoredSession };
 
 /** Cross-tab coordination for one session name. */
@@ -29,11 +30,16 @@ export interface Tabs {
 export const LOCK_WAIT_TIMEOUT = 40_000;
 /** How long a new tab waits for open tabs to answer `ask`. */
 export const ASK_WINDOW = 150;
+/** Without Web Locks: how long a tab that claims the lock listens for rival claims before it goes ahead. */
+export const CLAIM_WINDOW = 100;
+/** Without Web Locks: a claim never released (its tab crashed or froze) stops counting after this long. */
+export const CLAIM_LEASE = 35_000;
 
 function isTabMessage(value: unknown): value is TabMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
-  if (m['kind'] === 'ask') return typeof m['id'] === 'string';
+  if (m['kind'] === 'ask' || m['kind'] === 'release') return typeof m['id'] === 'string';
+  if (m['kind'] === 'claim') return typeof m['id'] === 'string' && Number.isFinite(m['at']);
   if (m['kind'] === 'share') return typeof m['id'] === 'string' && isStoredSession(m['session']);
   return ['updated', 'signedOut', 'revoked'].includes(m['kind'] as string) && Number.isFinite(m['version']);
 }
@@ -53,6 +59,8 @@ export function createTabs(
   const asking = new Map<string, (session: StoredSession) => void>();
   // Without any other tab around, asking would only wait; tabs make themselves known by asking on start.
   let peersSeen = false;
+  // Without Web Locks: other tabs' live claims on the lock, by id, with when they claimed and when we heard.
+  const rivals = new Map<string, { at: number; heard: number }>();
 
   const post = (message: TabMessage): void => {
     try {
@@ -70,18 +78,54 @@ export function createTabs(
       if (session !== undefined) post({ kind: 'share', id: message.id, session });
     } else if (message.kind === 'share') {
       asking.get(message.id)?.(message.session);
+    } else if (message.kind === 'claim') {
+      rivals.set(message.id, { at: message.at, heard: Date.now() });
+    } else if (message.kind === 'release') {
+      rivals.delete(message.id);
     } else {
       onMessage(message);
     }
   };
   channel?.addEventListener('message', listener);
 
-  // Without Web Locks, this tab's own refreshes still run one at a time.
+  // Without Web Locks, this tab's own refreshes still run one at a time...
   const localLock = createSerial();
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // ...and tabs take turns by claiming the lock on the channel: a tab claims, listens for a
+  // moment, and yields to an earlier claim. Best effort: it relies on messages arriving
+  // within CLAIM_WINDOW, which Web Locks do not need.
+  async function channelLock<T>(task: () => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + LOCK_WAIT_TIMEOUT;
+    const id = Math.random().toString(36).slice(2);
+    const earlierRival = (at: number): boolean => {
+      for (const [rivalId, rival] of rivals) {
+        if (Date.now() - rival.heard > CLAIM_LEASE) rivals.delete(rivalId);
+        else if (rival.at < at || (rival.at === at && rivalId < id)) return true;
+      }
+      return false;
+    };
+    for (;;) {
+      while (earlierRival(Number.POSITIVE_INFINITY)) {
+        if (Date.now() > giveUpAt) throw new TokenVaultError('lock_timeout', 'Another tab held the refresh lock for too long.');
+        await pause(CLAIM_WINDOW);
+      }
+      const at = Date.now();
+      post({ kind: 'claim', id, at });
+      await pause(CLAIM_WINDOW);
+      if (!earlierRival(at)) break;
+      post({ kind: 'release', id });
+    }
+    try {
+      return await task();
+    } finally {
+      post({ kind: 'release', id });
+    }
+  }
 
   return {
     withLock<T>(task: () => Promise<T>): Promise<T> {
-      if (typeof locks?.request !== 'function') return localLock(task);
+      if (typeof locks?.request !== 'function') return localLock(() => (channel === undefined ? task() : channelLock(task)));
       // Waiting is abortable and bounded: a tab that hangs holding the lock cannot hang this one.
       const wait = new AbortController();
       const timer = setTimeout(() => wait.abort(), LOCK_WAIT_TIMEOUT);

@@ -3,7 +3,7 @@
 import { createStore, entries, get, set } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, type Session, type SessionEvents } from '../src/index.js';
-import { LOCK_WAIT_TIMEOUT } from '../src/tabs.js';
+import { CLAIM_LEASE, CLAIM_WINDOW, LOCK_WAIT_TIMEOUT } from '../src/tabs.js';
 import { fakeEndpoint, json, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
 import { fakeLocks, type FakeLocks } from './web-locks.js';
 
@@ -110,6 +110,38 @@ describe('one refresh for all tabs', () => {
     expect(await token).toBe(a.getSnapshot().tokens?.accessToken);
     releaseHungTab();
     await a.refresh();
+    expect(refreshes(endpoint)).toHaveLength(1);
+  });
+});
+
+describe('without Web Locks', () => {
+  beforeEach(() => Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true }));
+
+  it('three tabs due at once still make one request: they take turns by claiming on the channel', async () => {
+    const endpoint = fakeEndpoint();
+    const [a, b, c] = [openTab(endpoint), openTab(endpoint), openTab(endpoint)];
+    await a.setTokens(tokenResponse());
+    await vi.waitFor(() => expect([b, c].map((tab) => tab.getSnapshot().status)).toEqual(['signedIn', 'signedIn']));
+    clock += 3600_000;
+    const tokens = await Promise.all([a, b, c].map((tab) => tab.getAccessToken()));
+    expect(refreshes(endpoint)).toHaveLength(1);
+    expect(new Set(tokens).size).toBe(1);
+  });
+
+  it('a claim that is never released (a crashed tab) stops counting after the lease', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const endpoint = fakeEndpoint();
+    const a = openTab(endpoint);
+    await a.setTokens(tokenResponse({ lifetime: 3600 }));
+    const crashed = new BroadcastChannel('tokenvault:app');
+    crashed.postMessage({ kind: 'claim', id: 'crashed-tab', at: Date.now() - 1 });
+    crashed.close();
+    await settle();
+    const refreshing = a.refresh();
+    await vi.advanceTimersByTimeAsync(CLAIM_LEASE / 2);
+    expect(refreshes(endpoint)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(CLAIM_LEASE / 2 + 2 * CLAIM_WINDOW);
+    await refreshing;
     expect(refreshes(endpoint)).toHaveLength(1);
   });
 });
