@@ -6,24 +6,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, chromiumPath, missingBrowserMessage } from '../e2e/support/chromium.mjs';
 import { startStaticServer } from '../e2e/support/static-server.mjs';
 
 const IIFE = fileURLToPath(new URL('../dist/tokenvault.iife.min.js', import.meta.url));
 const PAGE = fileURLToPath(new URL('./seal.html', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// The flags that work here (shared/DESIGN.md, e2e/support/browser.ts); --expose-gc lets the page
-// collect garbage before each timed operation, so one run's 10 MB of garbage is not the next one's pause.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--js-flags=--expose-gc',
-];
+const CHROMIUM = chromiumPath();
+// --expose-gc lets the page collect garbage before each timed operation, so one run's
+// 10 MB of garbage is not the next one's pause.
+const FLAGS = [...CHROMIUM_FLAGS, '--js-flags=--expose-gc'];
 const KB = 1024;
 const SIZES = [
   { bytes: KB, warmups: 5, runs: 51 },
@@ -35,7 +26,7 @@ const SIZES = [
 const DEADLINE = 4 * 60_000;
 
 if (!existsSync(IIFE)) fail('dist/tokenvault.iife.min.js is missing: run `npm run build` first.');
-if (!existsSync(CHROMIUM)) fail(`No Chromium at ${CHROMIUM}: run \`apt-get install chromium\` (or set CHROMIUM_PATH).`);
+if (!existsSync(CHROMIUM)) fail(missingBrowserMessage(CHROMIUM));
 
 const server = await startStaticServer();
 let browser;
