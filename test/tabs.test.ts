@@ -29,6 +29,14 @@ function collect(tab: Session, ...types: Array<keyof SessionEvents>): Array<[str
   return seen;
 }
 
+/** Two tabs, signed in (as ada) in the first; the second has picked it up. */
+async function twoSignedInTabs(endpoint: FakeEndpoint): Promise<[Session, Session]> {
+  const [a, b] = [openTab(endpoint), openTab(endpoint)];
+  await a.setTokens(tokenResponse({ sub: 'ada' }));
+  await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedIn'));
+  return [a, b];
+}
+
 const refreshes = (endpoint: FakeEndpoint) => endpoint.requests.filter((r) => r.get('grant_type') === 'refresh_token');
 
 beforeEach(() => {
@@ -149,9 +157,7 @@ describe('without Web Locks', () => {
 describe('sign-out and revocation reach every tab', () => {
   it('signOut() in one tab signs out the others and leaves IndexedDB empty', async () => {
     const endpoint = fakeEndpoint();
-    const [a, b] = [openTab(endpoint), openTab(endpoint)];
-    await a.setTokens(tokenResponse());
-    await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedIn'));
+    const [a, b] = await twoSignedInTabs(endpoint);
     const bEvents = collect(b, 'signedOut', 'revoked');
     await a.signOut();
     await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedOut'));
@@ -161,9 +167,7 @@ describe('sign-out and revocation reach every tab', () => {
 
   it('revoke() in one tab fires revoked and signedOut in the others', async () => {
     const endpoint = fakeEndpoint();
-    const [a, b] = [openTab(endpoint), openTab(endpoint)];
-    await a.setTokens(tokenResponse());
-    await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedIn'));
+    const [a, b] = await twoSignedInTabs(endpoint);
     const bEvents = collect(b, 'signedOut', 'revoked');
     await a.revoke();
     await vi.waitFor(() => expect(bEvents).toHaveLength(2));
@@ -191,9 +195,7 @@ describe('sign-out and revocation reach every tab', () => {
 describe('sign-out racing a sign-in', () => {
   it('a sign-in after a sign-out in another tab wins everywhere, on disk too', async () => {
     const endpoint = fakeEndpoint();
-    const [a, b] = [openTab(endpoint), openTab(endpoint)];
-    await a.setTokens(tokenResponse({ sub: 'ada' }));
-    await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedIn'));
+    const [a, b] = await twoSignedInTabs(endpoint);
     await a.signOut();
     clock += 10;
     await b.setTokens(tokenResponse({ sub: 'grace' }));
@@ -206,9 +208,7 @@ describe('sign-out racing a sign-in', () => {
 
   it.each([1, 2, 3, 4, 5, 6])('run %i: a sign-out and a sign-in at the same moment: every tab and the disk agree', async () => {
     const endpoint = fakeEndpoint();
-    const [a, b] = [openTab(endpoint), openTab(endpoint)];
-    await a.setTokens(tokenResponse({ sub: 'ada' }));
-    await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedIn'));
+    const [a, b] = await twoSignedInTabs(endpoint);
     await Promise.all([a.signOut(), b.setTokens(tokenResponse({ sub: 'grace' }))]);
     await settle(60);
     await vi.waitFor(() => expect(a.getSnapshot().claims?.sub).toBe(b.getSnapshot().claims?.sub));
