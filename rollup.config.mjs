@@ -44,6 +44,24 @@ export default [
     },
     plugins: [ts()],
   },
+  // The same for a <script> tag, after tokenvault.iife.min.js: jose inside, TokenVaultError taken
+  // from window.TokenVault, everything on window.TokenVaultVerify.
+  {
+    input: 'src/verify.ts',
+    external: isErrorsModule,
+    output: {
+      file: 'dist/verify.iife.min.js',
+      format: 'iife',
+      name: 'TokenVaultVerify',
+      sourcemap: true,
+      globals: (id) => (isErrorsModule(id) ? 'TokenVault' : id),
+    },
+    plugins: [
+      nodeResolve({ browser: true }),
+      ts(),
+      terser({ ecma: 2020, compress: { passes: 3 }, format: { comments: false } }),
+    ],
+  },
   {
     input: 'src/verify.ts',
     external: ['jose'],

@@ -20,6 +20,24 @@ describe('the published package', () => {
     expect(Object.keys(sandbox.TokenVault ?? {}).sort()).toEqual(VALUES);
   });
 
+  it('loads tokenvault/verify from a <script> tag too, sharing TokenVaultError with window.TokenVault', () => {
+    const sandbox = { TextEncoder, TextDecoder, URL } as {
+      TokenVault?: { TokenVaultError: new (...args: never[]) => Error };
+      TokenVaultVerify?: { createVerifier(options: unknown): unknown };
+    };
+    runInNewContext(read('dist/tokenvault.iife.min.js'), sandbox);
+    runInNewContext(read('dist/verify.iife.min.js'), sandbox);
+    expect(Object.keys(sandbox.TokenVaultVerify ?? {})).toEqual(['createVerifier']);
+    let thrown: unknown;
+    try {
+      sandbox.TokenVaultVerify!.createVerifier({});
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(sandbox.TokenVault!.TokenVaultError);
+    expect(thrown).toMatchObject({ code: 'invalid_config' });
+  });
+
   it('declares the public types it did before (api/ is the committed report)', async () => {
     await expect(read('dist/tokenvault.d.ts')).toMatchFileSnapshot('../api/tokenvault.d.ts');
     await expect(read('dist/verify.d.ts')).toMatchFileSnapshot('../api/verify.d.ts');
