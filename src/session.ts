@@ -48,6 +48,12 @@ export function createSession(options: SessionOptions): Session {
     toTokenVaultError(error, 'storage_unavailable', 'The session storage failed.');
   const isDue = (): boolean => tokens !== undefined && now() >= refreshAt;
   const nextVersion = (): number => (version = Math.floor(Math.max(version, now())) + 1 + tabFraction);
+  // Times that leave this tab (to disk or another tab) are on the device's wall clock. This tab's
+  // clock runs ahead of it once the device clock was set back while the page was open (steadyClock),
+  // and another tab's by another amount, so each converts on the way out and in.
+  const clockOffset = (): number => (options.now === undefined ? now() - Date.now() : 0);
+  const shifted = (set: TokenSet, by: number): TokenSet =>
+    by === 0 ? set : { ...set, expiresAt: set.expiresAt + by, receivedAt: set.receivedAt + by };
 
   function setState(next: SessionStatus): void {
     status = next;
@@ -57,7 +63,7 @@ export function createSession(options: SessionOptions): Session {
 
   const timer = createDeadlineTimer(now, () => void backgroundRefresh());
   const tabs = createTabs(name, onTabMessage, () =>
-    sharesFromMemory && tokens !== undefined ? { version, tokens } : undefined,
+    sharesFromMemory && tokens !== undefined ? { version, tokens: shifted(tokens, -clockOffset()) } : undefined,
   );
   let persistence: Persistence = peerPersistence(tabs);
 
@@ -80,7 +86,7 @@ export function createSession(options: SessionOptions): Session {
 
   async function save(next: TokenSet): Promise<void> {
     try {
-      await persistence.write({ version: nextVersion(), tokens: next });
+      await persistence.write({ version: nextVersion(), tokens: shifted(next, -clockOffset()) });
     } catch (error) {
       emitError(storageFailure(error));
     }
@@ -105,15 +111,16 @@ export function createSession(options: SessionOptions): Session {
   function adoptStored(stored: StoredSession | undefined): boolean {
     if (stored === undefined || stored.version <= version || disposed) return false;
     const before = tokens;
+    const after = shifted(stored.tokens, clockOffset());
     version = stored.version;
     generation++;
-    adopt(stored.tokens);
-    if (before === undefined || subjectOf(before) !== subjectOf(stored.tokens)) {
+    adopt(after);
+    if (before === undefined || subjectOf(before) !== subjectOf(after)) {
       events.emit('signedIn', { source: 'tab' });
       return true;
     }
-    if (before.refreshToken !== stored.tokens.refreshToken) events.emit('rotated', { source: 'tab' });
-    events.emit('refreshed', { source: 'tab', expiresAt: stored.tokens.expiresAt });
+    if (before.refreshToken !== after.refreshToken) events.emit('rotated', { source: 'tab' });
+    events.emit('refreshed', { source: 'tab', expiresAt: after.expiresAt });
     return true;
   }
 
@@ -246,7 +253,7 @@ export function createSession(options: SessionOptions): Session {
     }
     if (stored !== undefined && !disposed && tokens === undefined) {
       version = stored.version;
-      adopt(stored.tokens);
+      adopt(shifted(stored.tokens, clockOffset()));
     } else if (status === 'loading') {
       setState(tokens === undefined ? 'signedOut' : 'signedIn');
     }

@@ -1,7 +1,7 @@
 import { createStore, del, entries, get, set } from 'idb-keyval';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, type Session, type SessionEvents } from '../src/index.js';
-import { fakeEndpoint, jwt, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
+import { fakeEndpoint, jwt, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
 
 let sessions: Session[] = [];
 const raw = () => createStore('tokenvault', 'vault');
@@ -122,6 +122,24 @@ describe('the sealed record', () => {
     expect(localStorage.length).toBe(0);
     expect(sessionStorage.length).toBe(0);
     expect(document.cookie).toBe('');
+  });
+});
+
+describe('with the device clock set back while a tab is open', () => {
+  it('a tab opened afterwards reads the expiry on its own clock', async () => {
+    useFakeClock();
+    try {
+      const first = open(fakeEndpoint());
+      await first.ready;
+      vi.setSystemTime(Date.now() - 3600_000); // the first tab's clock keeps running from where it was
+      await first.setTokens(tokenResponse({ lifetime: 600 }));
+      expect(first.getSnapshot().expiresAt).toBe(Date.now() + 3600_000 + 600_000);
+      const second = open(fakeEndpoint()); // opened after the change: its clock is the device's
+      await second.ready;
+      expect(second.getSnapshot().expiresAt).toBe(Date.now() + 600_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
