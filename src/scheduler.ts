@@ -15,22 +15,28 @@ export const BACKOFF_BASE = 2_000;
 export const BACKOFF_CAP = 60_000;
 export const BACKOFF_FLOOR = 500;
 
+/** A wall clock that falls behind the monotonic one by more than this was set back. */
+const SET_BACK_TOLERANCE = 1_000;
+
 /**
  * The device's wall clock, kept from running backwards while the page is
  * open: when the clock is set back (by the user, or a large NTP correction),
  * time goes on from where it was at the rate of the monotonic clock, so a
  * token still falls due when it really expires. Forward jumps (sleep, a clock
  * set ahead) pass through, so deadlines missed meanwhile fall due at once.
+ * Whole milliseconds, equal to `Date.now()` unless the clock was set back.
  */
 export function steadyClock(): () => number {
   if (typeof performance === 'undefined') return () => Date.now();
   let last = Date.now();
   let lastTicks = performance.now();
   return () => {
+    const wall = Date.now();
     const ticks = performance.now();
-    last = Math.max(Date.now(), last + (ticks - lastTicks));
+    const steady = last + (ticks - lastTicks);
     lastTicks = ticks;
-    return last;
+    last = wall < steady - SET_BACK_TOLERANCE ? steady : wall;
+    return Math.floor(last);
   };
 }
 
