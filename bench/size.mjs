@@ -35,14 +35,12 @@ const es = await bundle(
 rows.push(['ES entry (createSession + oauth2, deps included)', es.length, brotli(es), 5 * 1024]);
 const iife = readFileSync('dist/tokenvault.iife.min.js', 'utf8');
 rows.push(['IIFE (dist/tokenvault.iife.min.js)', iife.length, brotli(iife), 7 * 1024]);
-for (const [file, label] of [
-  ['dist/verify.js', 'verify entry (tokenvault/verify, deps included)'],
-  ['dist/pkce.js', 'PKCE sign-in helper'],
-]) {
-  if (!existsSync(file)) continue;
-  const code = await bundle(`export * from ${JSON.stringify(new URL(`../${file}`, import.meta.url).pathname)};`);
-  rows.push([label, code.length, brotli(code), undefined]);
-}
+const verify = await bundle(
+  `export * from ${JSON.stringify(new URL('../dist/verify.js', import.meta.url).pathname)};`,
+);
+rows.push(['verify entry (tokenvault/verify, jose included)', verify.length, brotli(verify), undefined]);
+const verifyIife = readFileSync('dist/verify.iife.min.js', 'utf8');
+rows.push(['verify IIFE (dist/verify.iife.min.js)', verifyIife.length, brotli(verifyIife), undefined]);
 
 for (const [label, min, br, budget] of rows) {
   const verdict = budget === undefined ? '' : br <= budget ? `  (budget ${kb(budget)}: ok)` : `  (budget ${kb(budget)}: OVER)`;
