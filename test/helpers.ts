@@ -109,3 +109,18 @@ export async function failure(promise: Promise<unknown>): Promise<TokenVaultErro
   }
   throw new Error('expected a rejection');
 }
+
+/** Holds the endpoint's next answer: `requested` settles when the request arrives, `answer()` sends the response. */
+export function holdNextAnswer(endpoint: FakeEndpoint): { requested: Promise<void>; answer(response: Response): void } {
+  let requested!: () => void;
+  let release!: (response: Response) => void;
+  const held = {
+    requested: new Promise<void>((resolve) => (requested = resolve)),
+    answer: (response: Response) => release(response),
+  };
+  endpoint.queue.push(() => {
+    requested();
+    return new Promise<Response>((resolve) => (release = resolve));
+  });
+  return held;
+}

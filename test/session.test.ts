@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, TokenVaultError, type Session, type SessionEvents } from '../src/index.js';
 import { ASK_WINDOW } from '../src/tabs.js';
-import { advance, fakeEndpoint, json, jwt, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
+import { advance, fakeEndpoint, holdNextAnswer, json, jwt, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
 
 const TOKEN_ENDPOINT = 'https://id.example.com/token';
 let sessions: Session[] = [];
@@ -299,13 +299,12 @@ describe('signing out', () => {
     const endpoint = fakeEndpoint();
     const session = await makeSession(endpoint);
     await session.setTokens(tokenResponse());
-    let answer!: (response: Response) => void;
-    endpoint.queue.push(() => new Promise<Response>((resolve) => (answer = resolve)));
+    const held = holdNextAnswer(endpoint);
     const refreshing = session.refresh().catch((e: unknown) => e);
-    await settle();
+    await held.requested;
     expect(session.getSnapshot().status).toBe('refreshing');
     await session.signOut();
-    answer(json(200, tokenResponse()));
+    held.answer(json(200, tokenResponse()));
     await refreshing;
     await settle();
     expect(session.getSnapshot().status).toBe('signedOut');
