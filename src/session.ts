@@ -3,9 +3,9 @@ import { TokenVaultError, toTokenVaultError } from './errors.js';
 import { createEmitter, createListeners } from './events.js';
 import { indexedDbPersistence, peerPersistence, type Persistence, type StoredSession } from './persistence.js';
 import { backoffDelay, createDeadlineTimer, nextRefreshAt, settlesWithin, steadyClock, WAKE_CHECK_INTERVAL } from './scheduler.js';
-import { snapshotOf, type SessionStatus } from './snapshot.js';
+import { identityOf, snapshotOf, type SessionStatus } from './snapshot.js';
 import { createTabs, type TabMessage } from './tabs.js';
-import { parseTokenResponse, subjectOf, type TokenSet } from './tokens.js';
+import { parseTokenResponse, type TokenSet } from './tokens.js';
 
 /** A token with less than this left is not handed out while a refresh is still under way. */
 const MIN_VALIDITY = 5_000;
@@ -115,7 +115,8 @@ export function createSession(options: SessionOptions): Session {
     version = stored.version;
     generation++;
     adopt(after);
-    if (before === undefined || subjectOf(before) !== subjectOf(after)) {
+    // Another user's tokens are a sign-in, not a refresh.
+    if (before === undefined || identityOf(before).claims?.sub !== identityOf(after).claims?.sub) {
       events.emit('signedIn', { source: 'tab' });
       return true;
     }

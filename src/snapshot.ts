@@ -19,20 +19,33 @@ export interface SessionSnapshot {
   readonly refreshAt?: number;
 }
 
-/** Builds the snapshot for a state; claims are decoded once here, not on every read. */
+/** Who the tokens say the user is. */
+export interface Identity {
+  readonly claims: Claims | undefined;
+  readonly groups: readonly string[];
+  readonly username: string | undefined;
+}
+
+// Token sets are immutable, so their claims are decoded once each, however often the status changes.
+const identities = new WeakMap<TokenSet, Identity>();
+
+/** The claims, groups and username of a token set, decoded on first use. */
+export function identityOf(tokens: TokenSet): Identity {
+  let identity = identities.get(tokens);
+  if (identity === undefined) {
+    const claims = identityClaims(tokens);
+    const access = tokens.idToken === undefined ? undefined : decodeClaims(tokens.accessToken, 'access token');
+    identity = { claims, groups: Object.freeze(groupsOf(claims, access)), username: usernameOf(claims, access) };
+    identities.set(tokens, identity);
+  }
+  return identity;
+}
+
+/** Builds the snapshot for a state; the same object is returned by every read until the state changes. */
 export function snapshotOf(status: SessionStatus, tokens: TokenSet | undefined, refreshAt: number): SessionSnapshot {
   if (tokens === undefined) return Object.freeze({ status });
-  const claims = identityClaims(tokens);
-  const access = tokens.idToken === undefined ? undefined : decodeClaims(tokens.accessToken, 'access token');
+  const { claims, groups, username } = identityOf(tokens);
   return Object.freeze(
-    definedOnly({
-      status,
-      tokens,
-      claims,
-      groups: Object.freeze(groupsOf(claims, access)),
-      username: usernameOf(claims, access),
-      expiresAt: tokens.expiresAt,
-      refreshAt,
-    }),
+    definedOnly({ status, tokens, claims, groups, username, expiresAt: tokens.expiresAt, refreshAt }),
   );
 }

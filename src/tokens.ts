@@ -155,8 +155,3 @@ export function usernameOf(claims: Claims | undefined, access?: Claims): string 
   }
   return undefined;
 }
-
-/** Who the tokens belong to (`sub`), to tell a new sign-in from a refresh. */
-export function subjectOf(tokens: TokenSet): unknown {
-  return identityClaims(tokens)?.sub;
-}
