@@ -51,18 +51,15 @@ export interface ErrorDetails {
 /** The one error type tokenvault throws or emits. */
 export class TokenVaultError extends Error {
   override readonly name = 'TokenVaultError';
-  readonly code: ErrorCode;
-  readonly status?: number;
-  readonly providerCode?: string;
-  readonly retryAfter?: number;
+  declare readonly code: ErrorCode;
+  declare readonly status?: number;
+  declare readonly providerCode?: string;
+  declare readonly retryAfter?: number;
 
-  constructor(code: ErrorCode, message: string, { cause, status, providerCode, retryAfter }: ErrorDetails & { cause?: unknown } = {}) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.code = code;
-    // The fields above are declared, so they exist on every instance; undefined where not given.
-    this.status = status;
-    this.providerCode = providerCode;
-    this.retryAfter = retryAfter;
+  constructor(code: ErrorCode, message: string, details: ErrorDetails & { cause?: unknown } = {}) {
+    // Error() takes `cause` from the details; the other details become fields.
+    super(message, details);
+    Object.assign(this, details, { code });
   }
 
   /** Whether trying again later may succeed (network trouble, 5xx, 429). */
@@ -73,6 +70,5 @@ export class TokenVaultError extends Error {
 
 /** Wraps anything thrown into a TokenVaultError, keeping it as `cause`. */
 export function toTokenVaultError(error: unknown, fallback: ErrorCode, message: string): TokenVaultError {
-  if (error instanceof TokenVaultError) return error;
-  return new TokenVaultError(fallback, message, { cause: error });
+  return error instanceof TokenVaultError ? error : new TokenVaultError(fallback, message, { cause: error });
 }

@@ -1,6 +1,6 @@
 import type { EventSource, Session, SessionEvents, SessionOptions } from './api.js';
 import { TokenVaultError, toTokenVaultError } from './errors.js';
-import { createEmitter, createListeners } from './events.js';
+import { createEmitter } from './events.js';
 import { indexedDbPersistence, peerPersistence, type Persistence, type StoredSession } from './persistence.js';
 import { backoffDelay, createDeadlineTimer, nextRefreshAt, settlesWithin, steadyClock, WAKE_CHECK_INTERVAL } from './scheduler.js';
 import { identityOf, snapshotOf, type SessionStatus } from './snapshot.js';
@@ -22,8 +22,8 @@ export function createSession(options: SessionOptions): Session {
   if (!(refreshBefore >= 0)) throw new TokenVaultError('invalid_config', 'createSession(): refreshBefore must be ≥ 0.');
   const now = options.now ?? steadyClock();
 
-  const events = createEmitter<SessionEvents>();
-  const subscribers = createListeners();
+  // `change` is what `subscribe()` hears: every new snapshot.
+  const events = createEmitter<SessionEvents & { change: void }>();
   let tokens: TokenSet | undefined;
   let refreshAt = 0;
   // Orders writes across tabs: a tab adopts a stored session only if its version is newer.
@@ -58,7 +58,7 @@ export function createSession(options: SessionOptions): Session {
   function setState(next: SessionStatus): void {
     status = next;
     snapshot = snapshotOf(status, tokens, refreshAt);
-    subscribers.notify();
+    events.emit('change', undefined);
   }
 
   const timer = createDeadlineTimer(now, () => void backgroundRefresh());
@@ -307,7 +307,7 @@ export function createSession(options: SessionOptions): Session {
       throw notSignedIn();
     },
     getSnapshot: () => snapshot,
-    subscribe: (listener) => subscribers.add(listener),
+    subscribe: (listener) => events.on('change', listener),
     on: (type, listener) => events.on(type, listener),
     async refresh() {
       await live();
@@ -338,7 +338,6 @@ export function createSession(options: SessionOptions): Session {
       tabs.dispose();
       if (typeof window !== 'undefined') window.removeEventListener('online', onOnline);
       events.clear();
-      subscribers.clear();
     },
   };
 }
