@@ -1,4 +1,4 @@
-import { decodeClaims, definedOnly, groupsOf, identityClaims, usernameOf, type Claims, type TokenSet } from './tokens.js';
+import { decodeClaims, definedOnly, type Claims, type TokenSet } from './tokens.js';
 
 /** Where a session is in its life. */
 export type SessionStatus = 'loading' | 'signedOut' | 'signedIn' | 'refreshing';
@@ -29,13 +29,25 @@ export interface Identity {
 // Token sets are immutable, so their claims are decoded once each, however often the status changes.
 const identities = new WeakMap<TokenSet, Identity>();
 
-/** The claims, groups and username of a token set, decoded on first use. */
+/**
+ * The claims, groups and username of a token set, decoded on first use. The
+ * claims are the ID token's, else the access token's; groups and username are
+ * looked up in those claims first, then in the access token's.
+ */
 export function identityOf(tokens: TokenSet): Identity {
   let identity = identities.get(tokens);
-  if (identity === undefined) {
-    const claims = identityClaims(tokens);
-    const access = tokens.idToken === undefined ? undefined : decodeClaims(tokens.accessToken, 'access token');
-    identity = { claims, groups: Object.freeze(groupsOf(claims, access)), username: usernameOf(claims, access) };
+  if (!identity) {
+    const access = decodeClaims(tokens.accessToken, 'access token');
+    const claims = tokens.idToken ? decodeClaims(tokens.idToken, 'ID token') : access;
+    const find = (keys: string[], ok: (value: unknown) => boolean): unknown => {
+      for (const source of [claims, access]) for (const key of keys) if (ok(source?.[key])) return source?.[key];
+    };
+    const groups = find(['cognito:groups', 'groups'], (value) => Array.isArray(value) || typeof value === 'string');
+    identity = {
+      claims,
+      groups: Object.freeze([groups ?? []].flat().filter((group): group is string => typeof group === 'string')),
+      username: find(['cognito:username', 'username', 'preferred_username'], (value) => typeof value === 'string') as string | undefined,
+    };
     identities.set(tokens, identity);
   }
   return identity;

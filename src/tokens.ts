@@ -56,26 +56,6 @@ export function decodeClaims(token: string, what: string): Claims | undefined {
   }
 }
 
-function optionalString(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '') throw invalidToken(`The ${field} is not a non-empty string.`);
-  return value;
-}
-
-function lifetimeSeconds(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const seconds = typeof value === 'string' ? Number(value) : value;
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw invalidToken('expires_in is not a positive number.');
-  }
-  return seconds;
-}
-
-function checkTokenUse(claims: Claims | undefined, expected: 'id' | 'access', what: string): void {
-  const use = claims?.['token_use'];
-  if (use !== undefined && use !== expected) throw invalidToken(`The ${what} has token_use "${String(use)}", not "${expected}".`);
-}
-
 /**
  * Turns an OAuth 2.0 or Cognito token response into a TokenSet.
  *
@@ -84,31 +64,41 @@ function checkTokenUse(claims: Claims | undefined, expected: 'id' | 'access', wh
  * skew between its `iat` and the arrival time.
  */
 export function parseTokenResponse(response: unknown, receivedAt: number, previous?: TokenSet): TokenSet {
-  if (typeof response !== 'object' || response === null) throw invalidToken('The token response is not an object.');
+  if (typeof response !== 'object' || !response) throw invalidToken('The token response is not an object.');
   const r = response as Record<string, unknown>;
   const cognito = 'AccessToken' in r;
-  const accessToken = optionalString(cognito ? r['AccessToken'] : r['access_token'], 'access token');
-  if (accessToken === undefined) throw invalidToken('The token response has no access token.');
-  const idToken = optionalString(cognito ? r['IdToken'] : r['id_token'], 'ID token');
-  const refreshToken = optionalString(cognito ? r['RefreshToken'] : r['refresh_token'], 'refresh token');
-  const tokenType = optionalString(cognito ? r['TokenType'] : r['token_type'], 'token type') ?? 'Bearer';
-  const scope = cognito ? undefined : optionalString(r['scope'], 'scope');
-  const expiresIn = lifetimeSeconds(cognito ? r['ExpiresIn'] : r['expires_in']);
+  // A field by its OAuth 2.0 name; in a Cognito result by the same name in PascalCase (`id_token`: `IdToken`).
+  const field = (name: string): unknown => r[cognito ? name.replace(/(?:^|_)(\w)/g, (_, c: string) => c.toUpperCase()) : name];
+  const text = (name: string): string | undefined => {
+    const value = field(name);
+    if (value == null) return undefined;
+    if (typeof value !== 'string' || !value) throw invalidToken(`The ${name} is not a non-empty string.`);
+    return value;
+  };
+  const accessToken = text('access_token');
+  if (!accessToken) throw invalidToken('The token response has no access_token.');
+  const idToken = text('id_token');
+  const lifetime = field('expires_in');
+  const expiresIn =
+    lifetime == null || lifetime === '' ? undefined : typeof lifetime === 'number' || typeof lifetime === 'string' ? +lifetime : NaN;
+  if (expiresIn !== undefined && !(expiresIn > 0 && expiresIn < Infinity)) throw invalidToken('The expires_in is not a positive number.');
 
   const accessClaims = decodeClaims(accessToken, 'access token');
-  const idClaims = idToken === undefined ? undefined : decodeClaims(idToken, 'ID token');
-  if (idToken !== undefined && idClaims === undefined) throw invalidToken('The ID token is not a JWT.');
-  checkTokenUse(accessClaims, 'access', 'access token');
-  checkTokenUse(idClaims, 'id', 'ID token');
+  const idClaims = idToken ? decodeClaims(idToken, 'ID token') : undefined;
+  if (idToken && !idClaims) throw invalidToken('The ID token is not a JWT.');
+  // Cognito names each token's use: an ID token where the access token belongs is refused.
+  for (const [claims, use] of [[accessClaims, 'access'], [idClaims, 'id']] as const) {
+    const said = claims?.['token_use'];
+    if (said !== undefined && said !== use) throw invalidToken(`The ${use} token has token_use "${String(said)}".`);
+  }
 
   let expiresAt: number;
-  if (expiresIn !== undefined) {
+  if (expiresIn) {
     expiresAt = receivedAt + expiresIn * 1000;
-  } else if (typeof accessClaims?.exp === 'number') {
-    const skew = typeof accessClaims.iat === 'number' ? accessClaims.iat * 1000 - receivedAt : 0;
-    expiresAt = accessClaims.exp * 1000 - skew;
   } else {
-    throw invalidToken('The access token is opaque and there is no expires_in.');
+    const { exp, iat } = accessClaims ?? {};
+    if (typeof exp !== 'number') throw invalidToken('The access token is opaque and there is no expires_in.');
+    expiresAt = exp * 1000 - (typeof iat === 'number' ? iat * 1000 - receivedAt : 0);
   }
 
   // A refresh answer without a refresh token means "keep using the one you have";
@@ -116,9 +106,9 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
   return definedOnly({
     accessToken,
     idToken: idToken ?? previous?.idToken,
-    refreshToken: refreshToken ?? previous?.refreshToken,
-    tokenType,
-    scope: scope ?? previous?.scope,
+    refreshToken: text('refresh_token') ?? previous?.refreshToken,
+    tokenType: text('token_type') ?? 'Bearer',
+    scope: (cognito ? undefined : text('scope')) ?? previous?.scope,
     expiresAt,
     receivedAt,
   });
@@ -127,31 +117,4 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
 /** A copy of `value` without its undefined fields, so that absent stays absent (`in`, JSON, deep equality). */
 export function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter((entry) => entry[1] !== undefined)) as T;
-}
-
-/** The claims an app usually wants: the ID token's, else the access token's. */
-export function identityClaims(tokens: TokenSet): Claims | undefined {
-  if (tokens.idToken !== undefined) return decodeClaims(tokens.idToken, 'ID token');
-  return decodeClaims(tokens.accessToken, 'access token');
-}
-
-/** Groups from `cognito:groups` or `groups`, always an array. */
-export function groupsOf(claims: Claims | undefined, access?: Claims): string[] {
-  for (const source of [claims, access]) {
-    const value = source?.['cognito:groups'] ?? source?.['groups'];
-    if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
-    if (typeof value === 'string') return [value];
-  }
-  return [];
-}
-
-/** The user's name: `cognito:username`, `username` or `preferred_username`. */
-export function usernameOf(claims: Claims | undefined, access?: Claims): string | undefined {
-  for (const source of [claims, access]) {
-    for (const key of ['cognito:username', 'username', 'preferred_username']) {
-      const value = source?.[key];
-      if (typeof value === 'string') return value;
-    }
-  }
-  return undefined;
 }
