@@ -35,15 +35,6 @@ export const CLAIM_WINDOW = 100;
 /** Without Web Locks: a claim never released (its tab crashed or froze) stops counting after this long. */
 export const CLAIM_LEASE = 35_000;
 
-function isTabMessage(value: unknown): value is TabMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
-  if (m['kind'] === 'ask' || m['kind'] === 'release') return typeof m['id'] === 'string';
-  if (m['kind'] === 'claim') return typeof m['id'] === 'string' && Number.isFinite(m['at']);
-  if (m['kind'] === 'share') return typeof m['id'] === 'string' && isStoredSession(m['session']);
-  return ['updated', 'signedOut', 'revoked'].includes(m['kind'] as string) && Number.isFinite(m['version']);
-}
-
 /**
  * Creates the coordination for session `name`. `onMessage` hears the other
  * tabs; `answer` is what this tab shares when asked (undefined: nothing).
@@ -69,21 +60,22 @@ export function createTabs(
       // A closed channel only means no other tab hears us; the sealed record still tells them.
     }
   };
-  const listener = (event: MessageEvent): void => {
-    const message: unknown = event.data;
-    if (!isTabMessage(message)) return;
+  // Same-origin, but not necessarily this version of tokenvault: every field is checked before use.
+  const listener = ({ data }: MessageEvent): void => {
+    const { kind, id, version, at, session } = (data ?? {}) as Record<string, unknown>;
+    if (typeof kind !== 'string') return;
     peersSeen = true;
-    if (message.kind === 'ask') {
-      const session = answer();
-      if (session !== undefined) post({ kind: 'share', id: message.id, session });
-    } else if (message.kind === 'share') {
-      asking.get(message.id)?.(message.session);
-    } else if (message.kind === 'claim') {
-      rivals.set(message.id, { at: message.at, heard: Date.now() });
-    } else if (message.kind === 'release') {
-      rivals.delete(message.id);
-    } else {
-      onMessage(message);
+    if (kind === 'ask') {
+      const shared = answer();
+      if (shared !== undefined && typeof id === 'string') post({ kind: 'share', id, session: shared });
+    } else if (kind === 'share') {
+      if (isStoredSession(session)) asking.get(id as string)?.(session);
+    } else if (kind === 'claim') {
+      if (typeof id === 'string' && Number.isFinite(at)) rivals.set(id, { at: at as number, heard: Date.now() });
+    } else if (kind === 'release') {
+      rivals.delete(id as string);
+    } else if ((kind === 'updated' || kind === 'signedOut' || kind === 'revoked') && Number.isFinite(version)) {
+      onMessage({ kind, version: version as number });
     }
   };
   channel?.addEventListener('message', listener);
@@ -91,13 +83,16 @@ export function createTabs(
   // Without Web Locks, this tab's own refreshes still run one at a time...
   const localLock = createSerial();
   const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  const newId = (): string => Math.random().toString(36).slice(2);
+  const lockTimeout = (cause?: unknown): TokenVaultError =>
+    new TokenVaultError('lock_timeout', 'Another tab held the refresh lock for too long.', { cause });
 
   // ...and tabs take turns by claiming the lock on the channel: a tab claims, listens for a
   // moment, and yields to an earlier claim. Best effort: it relies on messages arriving
   // within CLAIM_WINDOW, which Web Locks do not need.
   async function channelLock<T>(task: () => Promise<T>): Promise<T> {
     const giveUpAt = Date.now() + LOCK_WAIT_TIMEOUT;
-    const id = Math.random().toString(36).slice(2);
+    const id = newId();
     const earlierRival = (at: number): boolean => {
       for (const [rivalId, rival] of rivals) {
         if (Date.now() - rival.heard > CLAIM_LEASE) rivals.delete(rivalId);
@@ -106,8 +101,8 @@ export function createTabs(
       return false;
     };
     for (;;) {
-      while (earlierRival(Number.POSITIVE_INFINITY)) {
-        if (Date.now() > giveUpAt) throw new TokenVaultError('lock_timeout', 'Another tab held the refresh lock for too long.');
+      while (earlierRival(Infinity)) {
+        if (Date.now() > giveUpAt) throw lockTimeout();
         await pause(CLAIM_WINDOW);
       }
       const at = Date.now();
@@ -136,7 +131,7 @@ export function createTabs(
       return held
         .catch((error: unknown) => {
           if (wait.signal.aborted && !(error instanceof TokenVaultError)) {
-            throw new TokenVaultError('lock_timeout', 'Another tab held the refresh lock for too long.', { cause: error });
+            throw lockTimeout(error);
           }
           throw error;
         })
@@ -147,7 +142,7 @@ export function createTabs(
 
     ask() {
       if (channel === undefined) return Promise.resolve(undefined);
-      const id = Math.random().toString(36).slice(2);
+      const id = newId();
       let newest: StoredSession | undefined;
       asking.set(id, (session) => {
         if (newest === undefined || session.version > newest.version) newest = session;
