@@ -46,7 +46,7 @@ export function createSession(options: SessionOptions): Session {
   // Persistence reports its own failures as TokenVaultErrors with the details; this is a safety net.
   const storageFailure = (error: unknown): TokenVaultError =>
     toTokenVaultError(error, 'storage_unavailable', 'The session storage failed.');
-  const isDue = (): boolean => tokens !== undefined && now() >= refreshAt;
+  const isDue = (): boolean => !!tokens && now() >= refreshAt;
   const nextVersion = (): number => (version = Math.floor(Math.max(version, now())) + 1 + tabFraction);
   // Times that leave this tab (to disk or another tab) are on the device's wall clock. This tab's
   // clock runs ahead of it once the device clock was set back while the page was open (steadyClock),
@@ -63,7 +63,7 @@ export function createSession(options: SessionOptions): Session {
 
   const timer = createDeadlineTimer(now, () => void backgroundRefresh());
   const tabs = createTabs(name, onTabMessage, () =>
-    sharesFromMemory && tokens !== undefined ? { version, tokens: shifted(tokens, -clockOffset()) } : undefined,
+    sharesFromMemory && tokens ? { version, tokens: shifted(tokens, -clockOffset()) } : undefined,
   );
   let persistence: Persistence = peerPersistence(tabs);
 
@@ -72,8 +72,8 @@ export function createSession(options: SessionOptions): Session {
     refreshAt = nextRefreshAt(next.receivedAt, next.expiresAt, refreshBefore, Math.random);
     failures = 0;
     expiredNotified = false;
-    timer.schedule(next.refreshToken === undefined ? next.expiresAt : refreshAt);
-    setState(inflight === undefined ? 'signedIn' : 'refreshing');
+    timer.schedule(next.refreshToken ? refreshAt : next.expiresAt);
+    setState(inflight ? 'refreshing' : 'signedIn');
   }
 
   function forget(): void {
@@ -92,7 +92,7 @@ export function createSession(options: SessionOptions): Session {
     }
     // Signed out (here or by another tab) while sealing: take back what was just written,
     // unless a newer sign-in has been stored since.
-    if (tokens === undefined) await persistence.clear(version).catch(() => undefined);
+    if (!tokens) await persistence.clear(version).catch(() => undefined);
   }
 
   async function readStored(): Promise<StoredSession | undefined> {
@@ -109,14 +109,14 @@ export function createSession(options: SessionOptions): Session {
 
   /** Takes what another tab stored if it is newer than what this tab holds; says whether it did. */
   function adoptStored(stored: StoredSession | undefined): boolean {
-    if (stored === undefined || stored.version <= version || disposed) return false;
+    if (!stored || stored.version <= version || disposed) return false;
     const before = tokens;
     const after = shifted(stored.tokens, clockOffset());
     version = stored.version;
     generation++;
     adopt(after);
     // Another user's tokens are a sign-in, not a refresh.
-    if (before === undefined || identityOf(before).claims?.sub !== identityOf(after).claims?.sub) {
+    if (!before || identityOf(before).claims?.sub !== identityOf(after).claims?.sub) {
       events.emit('signedIn', { source: 'tab' });
       return true;
     }
@@ -126,7 +126,7 @@ export function createSession(options: SessionOptions): Session {
   }
 
   async function endSession(source: EventSource, revoked: boolean): Promise<void> {
-    const hadTokens = tokens !== undefined;
+    const hadTokens = !!tokens;
     forget();
     if (source !== 'tab') {
       const ended = nextVersion();
@@ -140,7 +140,7 @@ export function createSession(options: SessionOptions): Session {
   }
 
   function noteExpiry(): void {
-    if (tokens !== undefined && now() >= tokens.expiresAt && !expiredNotified) {
+    if (tokens && now() >= tokens.expiresAt && !expiredNotified) {
       expiredNotified = true;
       events.emit('expired', { expiresAt: tokens.expiresAt });
     }
@@ -153,9 +153,9 @@ export function createSession(options: SessionOptions): Session {
     if (startedIn !== generation) return;
     // Another tab may have refreshed while we waited for the lock: use its tokens, send nothing.
     const adopted = adoptStored(await readStored().catch(() => undefined));
-    if (adopted || (!force && !isDue()) || tokens === undefined) return;
+    if (adopted || (!force && !isDue()) || !tokens) return;
     const previous = tokens;
-    if (previous.refreshToken === undefined) {
+    if (!previous.refreshToken) {
       throw new TokenVaultError('not_signed_in', 'No refresh token; sign in again.');
     }
     const before = generation;
@@ -182,7 +182,7 @@ export function createSession(options: SessionOptions): Session {
       emitError(failure);
       if (failure.code === 'invalid_grant') {
         await endSession('provider', true);
-      } else if (tokens !== undefined) {
+      } else if (tokens) {
         // Only the provider's final word ends a session; anything else is retried, spaced out.
         noteExpiry();
         timer.schedule(now() + backoffDelay(failures++, Math.random, (failure.retryAfter ?? 0) * 1000));
@@ -194,19 +194,19 @@ export function createSession(options: SessionOptions): Session {
   }
 
   function refreshOnce(force: boolean): Promise<void> {
-    if (inflight === undefined) {
+    if (!inflight) {
       inflight = runRefresh(force).finally(() => {
         inflight = undefined;
-        if (!disposed && tokens !== undefined) setState('signedIn');
+        if (!disposed && tokens) setState('signedIn');
       });
-      if (tokens !== undefined) setState('refreshing');
+      if (tokens) setState('refreshing');
     }
     return inflight;
   }
 
   async function backgroundRefresh(): Promise<void> {
-    if (tokens === undefined || disposed) return;
-    if (tokens.refreshToken === undefined) return noteExpiry();
+    if (!tokens || disposed) return;
+    if (!tokens.refreshToken) return noteExpiry();
     if (typeof navigator !== 'undefined' && navigator.onLine === false) {
       // Offline: no request storm. The `online` event re-checks; meanwhile wake up at expiry to say so.
       noteExpiry();
@@ -252,11 +252,11 @@ export function createSession(options: SessionOptions): Session {
         sharesFromMemory = true;
       }
     }
-    if (stored !== undefined && !disposed && tokens === undefined) {
+    if (stored && !disposed && !tokens) {
       version = stored.version;
       adopt(shifted(stored.tokens, clockOffset()));
     } else if (status === 'loading') {
-      setState(tokens === undefined ? 'signedOut' : 'signedIn');
+      setState(tokens ? 'signedIn' : 'signedOut');
     }
   })();
 
@@ -267,7 +267,7 @@ export function createSession(options: SessionOptions): Session {
 
   /** Revokes at the provider when there is a refresh token and the provider can revoke. */
   async function revokeAtProvider(refreshToken: string | undefined): Promise<void> {
-    if (refreshToken !== undefined) await provider.revoke?.(refreshToken);
+    if (refreshToken) await provider.revoke?.(refreshToken);
   }
 
   const notSignedIn = (): TokenVaultError => new TokenVaultError('not_signed_in', 'Not signed in.');
@@ -288,7 +288,7 @@ export function createSession(options: SessionOptions): Session {
     async getAccessToken() {
       await live();
       // Looks again when a refresh was overtaken by setTokens() or another tab.
-      for (let attempt = 0; attempt < 3 && tokens !== undefined; attempt++) {
+      for (let attempt = 0; attempt < 3 && tokens; attempt++) {
         if (!isDue()) return tokens.accessToken;
         const current = tokens;
         try {
@@ -299,10 +299,10 @@ export function createSession(options: SessionOptions): Session {
           const code = (error as TokenVaultError).code;
           if (code === 'aborted') continue;
           // A refresh that failed for a passing reason still leaves a token that works until it expires.
-          if (tokens !== undefined && now() < tokens.expiresAt && code !== 'invalid_grant') return tokens.accessToken;
+          if (tokens && now() < tokens.expiresAt && code !== 'invalid_grant') return tokens.accessToken;
           throw error;
         }
-        if (tokens !== undefined) return tokens.accessToken;
+        if (tokens) return tokens.accessToken;
       }
       throw notSignedIn();
     },
@@ -311,7 +311,7 @@ export function createSession(options: SessionOptions): Session {
     on: (type, listener) => events.on(type, listener),
     async refresh() {
       await live();
-      if (tokens === undefined) throw notSignedIn();
+      if (!tokens) throw notSignedIn();
       await refreshOnce(true);
     },
     async revoke() {
