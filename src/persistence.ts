@@ -44,18 +44,24 @@ const STORE = 'vault';
 const STORAGE_TIMEOUT = 10_000;
 
 /**
- * One transaction on the vault's object store: without `values` it reads `keys`; with them it
- * writes each key's value, or deletes the key where the value is undefined, and resolves once
- * committed. One transaction, so another tab never sees a record without its key or the reverse.
+ * Opens persistence in IndexedDB for session `name`; throws `storage_unavailable` when there is none.
  *
- * The connection (idb-keyval's `createStore`, made to survive other tabs and the user) opens on
- * first use, steps aside when another connection wants to upgrade or delete the database (instead
- * of blocking it), reopens on next use, and recreates its object store when the database was
- * deleted or upgraded without it.
+ * The record is sealed with AES-GCM under a non-extractable key kept next to it; the AAD binds it to
+ * the format version, this origin and `name`, so a record altered, truncated, or copied to another
+ * origin or session name fails to open.
  */
-function vaultStore(): (keys: readonly string[], values?: readonly unknown[]) => Promise<unknown[]> {
+export function indexedDbPersistence(name: string): Persistence {
+  const subtle = globalThis.crypto?.subtle;
+  if (!globalThis.indexedDB || !subtle) {
+    throw new TokenVaultError('storage_unavailable', 'IndexedDB or WebCrypto is unavailable.');
+  }
+
+  // The connection (idb-keyval's `createStore`, made to survive other tabs and the user) opens on
+  // first use, steps aside when another connection wants to upgrade or delete the database (instead
+  // of blocking it), reopens on next use, and recreates its object store when the database was
+  // deleted or upgraded without it.
   let connection: Promise<IDBDatabase> | undefined;
-  const open = (version?: number): Promise<IDBDatabase> => {
+  const openDatabase = (version?: number): Promise<IDBDatabase> => {
     const request = indexedDB.open(DATABASE, version);
     request.onupgradeneeded = () => {
       if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE);
@@ -63,11 +69,16 @@ function vaultStore(): (keys: readonly string[], values?: readonly unknown[]) =>
     return promisifyRequest(request).then((db) => {
       if (db.objectStoreNames.contains(STORE)) return db;
       db.close();
-      return open(db.version + 1);
+      return openDatabase(db.version + 1);
     });
   };
+  /**
+   * One transaction: without `values` it reads `keys`; with them it writes each key's value, or
+   * deletes the key where the value is undefined, and resolves once committed. Record and key
+   * always go through one transaction together, so another tab never sees one without the other.
+   */
   const transact = async (keys: readonly string[], values?: readonly unknown[], retried?: boolean): Promise<unknown[]> => {
-    const opening = (connection ??= open());
+    const opening = (connection ??= openDatabase());
     const forget = (): void => {
       if (connection === opening) connection = undefined;
     };
@@ -88,25 +99,10 @@ function vaultStore(): (keys: readonly string[], values?: readonly unknown[]) =>
     }
     if (!values) return Promise.all(keys.map((key) => promisifyRequest(store.get(key))));
     keys.forEach((key, i) => (values[i] === undefined ? store.delete(key) : store.put(values[i], key)));
-    await promisifyRequest(store.transaction);
-    return [];
+    // Written: nobody reads what a write resolves to.
+    return promisifyRequest(store.transaction) as Promise<never>;
   };
-  return transact;
-}
 
-/**
- * Opens persistence in IndexedDB for session `name`; throws `storage_unavailable` when there is none.
- *
- * The record is sealed with AES-GCM under a non-extractable key kept next to it; the AAD binds it to
- * the format version, this origin and `name`, so a record altered, truncated, or copied to another
- * origin or session name fails to open.
- */
-export function indexedDbPersistence(name: string): Persistence {
-  const subtle = globalThis.crypto?.subtle;
-  if (!globalThis.indexedDB || !subtle) {
-    throw new TokenVaultError('storage_unavailable', 'IndexedDB or WebCrypto is unavailable; tokens stay in memory.');
-  }
-  const transact = vaultStore();
   const keys = [`record:${name}`, `key:${name}`];
   const additionalData = new TextEncoder().encode(
     `tokenvault|v${FORMAT_VERSION}|${globalThis.location?.origin ?? 'null'}|${name}`,
@@ -150,7 +146,7 @@ export function indexedDbPersistence(name: string): Persistence {
   const serial = createSerial();
   const queue = <T>(task: () => Promise<T>): Promise<T> =>
     orAfter(serial(task), STORAGE_TIMEOUT, () =>
-      Promise.reject(new TokenVaultError('storage_unavailable', 'IndexedDB timed out (blocked by another tab?).')),
+      Promise.reject(new TokenVaultError('storage_unavailable', 'IndexedDB timed out.')),
     ).catch((error: unknown) => {
       throw toTokenVaultError(error, 'storage_unavailable', 'IndexedDB failed.');
     });
@@ -159,12 +155,8 @@ export function indexedDbPersistence(name: string): Persistence {
     write: (session) => queue(() => seal(session)),
     clear: (upTo) =>
       queue(async () => {
-        if (upTo !== undefined) {
-          // A newer record is another tab's sign-in since: not ours to delete.
-          const current = await open().catch(() => undefined);
-          if (current && current.version > upTo) return;
-        }
-        await clear();
+        // A newer record is another tab's sign-in since: not ours to delete.
+        if (upTo === undefined || upTo >= ((await open().catch(() => undefined))?.version ?? upTo)) await clear();
       }),
   };
 }
