@@ -28,10 +28,9 @@ export function isStoredSession(value: unknown): value is StoredSession {
     typeof s?.version === 'number' &&
     typeof t?.['expiresAt'] === 'number' &&
     typeof t['receivedAt'] === 'number' &&
-    // The first two are required, the others optional.
-    ['accessToken', 'tokenType', 'idToken', 'refreshToken', 'scope'].every(
-      (key, i) => typeof t[key] === 'string' || (i > 1 && t[key] === undefined),
-    )
+    typeof t['accessToken'] === 'string' &&
+    typeof t['tokenType'] === 'string' &&
+    [t['idToken'], t['refreshToken'], t['scope']].every((v) => v === undefined || typeof v === 'string')
   );
 }
 
