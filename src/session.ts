@@ -1,7 +1,7 @@
 import type { EventSource, Session, SessionEvents, SessionOptions } from './api.js';
 import { TokenVaultError, toTokenVaultError } from './errors.js';
 import { createEmitter } from './events.js';
-import { indexedDbPersistence, peerPersistence, type Persistence, type StoredSession } from './persistence.js';
+import { indexedDbPersistence, peerPersistence, type Persistence, type StoredSession } from './vault.js';
 import { backoffDelay, createDeadlineTimer, nextRefreshAt, settlesWithin, steadyClock, WAKE_CHECK_INTERVAL } from './scheduler.js';
 import { identityOf, snapshotOf, type SessionStatus } from './snapshot.js';
 import { createTabs, type TabMessage } from './tabs.js';

@@ -1,5 +1,5 @@
 import { TokenVaultError } from './errors.js';
-import { isStoredSession, type StoredSession } from './persistence.js';
+import { isStoredSession, type StoredSession } from './vault.js';
 import { createSerial } from './serial.js';
 
 /**
