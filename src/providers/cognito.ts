@@ -57,15 +57,17 @@ export interface CognitoProvider extends Provider {
   readonly managedLogin: CognitoManagedLogin | undefined;
 }
 
-/** Cognito errors that say more than their HTTP status. */
-const CODES: ReadonlyMap<string, ErrorCode> = new Map([
-  // The refresh token will never work again:
-  ['NotAuthorizedException', 'invalid_grant'], // invalid, expired or revoked refresh token; disabled user
-  ['RefreshTokenReuseException', 'invalid_grant'], // rotated out, outside the grace period
-  ['UserNotFoundException', 'invalid_grant'], // the user was deleted (pools without PreventUserExistenceErrors)
-  ['TooManyRequestsException', 'rate_limited'],
-  ['InternalErrorException', 'server_error'],
-]);
+/** What a Cognito error name means when it says more than the HTTP status. */
+const codeOf = (name: string | undefined): ErrorCode | undefined =>
+  // The refresh token is invalid, expired or revoked, or the user disabled (NotAuthorized); rotated out of
+  // its grace period (RefreshTokenReuse); or the user deleted (UserNotFound, without PreventUserExistenceErrors).
+  /^(NotAuthorized|RefreshTokenReuse|UserNotFound)Exception$/.test(name!)
+    ? 'invalid_grant'
+    : name == 'TooManyRequestsException'
+      ? 'rate_limited'
+      : name == 'InternalErrorException'
+        ? 'server_error'
+        : undefined;
 
 /** An absolute http(s) URL given as option `name`. */
 function httpUrl(value: unknown, name: string): URL {
@@ -122,7 +124,8 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     if (!answer.ok) {
       // The error name is in the body or the x-amzn-ErrorType header, maybe as `prefix#Name`.
       const type = typeof said['__type'] == 'string' ? said['__type'] : headers.get('x-amzn-errortype')?.split(':')[0];
-      throw refusal(answer, `Cognito ${operation}`, type?.split('#').pop(), said['message'] ?? said['Message'], [token], CODES);
+      const name = type?.split('#').pop();
+      throw refusal(answer, `Cognito ${operation}`, name, said['message'] ?? said['Message'], [token], codeOf(name));
     }
     return answer;
   }

@@ -80,7 +80,7 @@ export function told(name: unknown, description: unknown, secrets: readonly (str
 
 /**
  * The error for a refusal: "`what` failed with HTTP 400 (name: description)."
- * `codes` maps the provider's error name to ours; without a match the status decides.
+ * Without a `code` (what the provider's error name means to us), the status decides.
  */
 export function refusal(
   answer: ProviderAnswer,
@@ -88,14 +88,14 @@ export function refusal(
   name?: unknown,
   description?: unknown,
   secrets?: readonly (string | undefined)[],
-  codes?: ReadonlyMap<string, ErrorCode>,
+  code?: ErrorCode,
 ): TokenVaultError {
   const { status } = answer;
   const [providerCode, said] = told(name, description, secrets);
   // Retry-After in seconds; its HTTP-date form is ignored.
   const retryAfter = +(answer.headers.get('retry-after') ?? NaN);
   return new TokenVaultError(
-    codes?.get(providerCode!) ?? (status == 429 ? 'rate_limited' : status > 499 ? 'server_error' : 'provider_error'),
+    code ?? (status == 429 ? 'rate_limited' : status > 499 ? 'server_error' : 'provider_error'),
     `${what} failed with HTTP ${status}${said}.`,
     { status, providerCode, retryAfter: retryAfter >= 0 && retryAfter < Infinity ? retryAfter : undefined },
   );

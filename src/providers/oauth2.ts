@@ -24,13 +24,15 @@ export interface OAuth2Provider extends Provider {
   requestTokens(form: Record<string, string>, options?: ProviderCallOptions): Promise<OAuthTokenResponse>;
 }
 
-/** OAuth 2.0 `error` values that mean more than their HTTP status. */
-const CODES: ReadonlyMap<string, ErrorCode> = new Map([
-  ['invalid_grant', 'invalid_grant'],
-  ['temporarily_unavailable', 'server_error'],
-  ['server_error', 'server_error'],
-  ['slow_down', 'rate_limited'],
-]);
+/** What an OAuth 2.0 `error` value means when it says more than the HTTP status. */
+const codeOf = (error: unknown): ErrorCode | undefined =>
+  error == 'invalid_grant'
+    ? 'invalid_grant'
+    : error == 'slow_down'
+      ? 'rate_limited'
+      : error == 'server_error' || error == 'temporarily_unavailable'
+        ? 'server_error'
+        : undefined;
 
 /** A generic OAuth 2.0 / OIDC provider: refresh at the token endpoint, RFC 7009 revocation. */
 export function oauth2(options: OAuth2Options): OAuth2Provider {
@@ -52,7 +54,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
     );
   /** The OAuth 2.0 error (RFC 6749 §5.2) an answer names, without `secrets`. */
   const refused = (answer: ProviderAnswer, what: string, secrets: readonly (string | undefined)[]): TokenVaultError =>
-    refusal(answer, what, answer.body['error'], answer.body['error_description'], secrets, CODES);
+    refusal(answer, what, answer.body['error'], answer.body['error_description'], secrets, codeOf(answer.body['error']));
 
   async function requestTokens(form: Record<string, string>, call?: ProviderCallOptions): Promise<OAuthTokenResponse> {
     const answer = await post(tokenEndpoint, form, call?.signal);
