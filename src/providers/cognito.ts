@@ -154,7 +154,7 @@ export function cognito(options: CognitoOptions): CognitoProvider {
       const [challenge] = told(body['ChallengeName'], '');
       throw new TokenVaultError(
         'invalid_response',
-        `Cognito ${operation} answered without an AuthenticationResult${challenge ? ` (challenge ${challenge})` : ''}.`,
+        `Cognito ${operation} got no AuthenticationResult${challenge ? ` (challenge ${challenge})` : ''}.`,
         { status },
       );
     }

@@ -19,14 +19,11 @@ export function check(ok: unknown, message: string): asserts ok {
 
 /** Parses option `name` as an absolute URL, else throws `invalid_config`. */
 export function urlOption(value: unknown, name: string): URL {
-  let url: URL | undefined;
   try {
-    url = new URL(value as string);
-  } catch {
-    // Checked below.
+    return new URL(value as string);
+  } catch (cause) {
+    throw new TokenVaultError('invalid_config', `${name} must be an absolute URL.`, { cause });
   }
-  check(url, `${name} must be an absolute URL.`);
-  return url;
 }
 
 /**
@@ -36,7 +33,7 @@ export function urlOption(value: unknown, name: string): URL {
  * fetch of the moment is used (so tests and polyfills can swap it).
  */
 export async function send(fetchImpl: FetchLike | undefined, url: string, init: RequestInit, signal?: AbortSignal): Promise<ProviderAnswer> {
-  check(fetchImpl || typeof fetch == 'function', 'No fetch() in this environment; pass one to the provider.');
+  check(fetchImpl || typeof fetch == 'function', 'No global fetch(); pass one to the provider.');
   const timeout = new AbortController();
   const abort = (): void => timeout.abort();
   const timer = setTimeout(abort, REQUEST_TIMEOUT_MS);

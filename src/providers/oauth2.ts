@@ -61,7 +61,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
     const { body, status } = answer;
     if (!answer.ok) throw refused(answer, 'The token request', [form['refresh_token'], form['code'], form['code_verifier']]);
     if (typeof body['access_token'] != 'string') {
-      throw new TokenVaultError('invalid_response', 'The token endpoint answered without an access_token.', { status });
+      throw new TokenVaultError('invalid_response', 'The token request got no access_token.', { status });
     }
     return body as unknown as OAuthTokenResponse;
   }
@@ -70,7 +70,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
     options,
     requestTokens,
     refresh(refresh_token, call) {
-      return requestTokens(scope === undefined ? { grant_type: 'refresh_token', refresh_token } : { grant_type: 'refresh_token', refresh_token, scope }, call);
+      return requestTokens({ grant_type: 'refresh_token', refresh_token, ...(scope === undefined ? {} : { scope }) }, call);
     },
     async revoke(token, call) {
       // RFC 7009 §2.2: 200 also for tokens that were already invalid.
