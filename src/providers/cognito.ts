@@ -122,10 +122,10 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     );
     const { body: said, headers } = answer;
     if (!answer.ok) {
-      // The error name is in the body or the x-amzn-ErrorType header, maybe as `prefix#Name`.
+      // The error name is in the body or the x-amzn-ErrorType header, maybe as `prefix#Name`
+      // (without either, refusal() falls back to OAuth 2.0's `error`, which Cognito does not send).
       const type = typeof said['__type'] == 'string' ? said['__type'] : headers.get('x-amzn-errortype')?.split(':')[0];
-      const name = type?.split('#').pop();
-      throw refusal(answer, `Cognito ${operation}`, name, said['message'] ?? said['Message'], [token], codeOf(name));
+      throw refusal(answer, `Cognito ${operation}`, [token], codeOf, type?.split('#').pop(), said['message'] ?? said['Message']);
     }
     return answer;
   }

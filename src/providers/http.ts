@@ -77,22 +77,23 @@ export function told(name: unknown, description: unknown, secrets: readonly (str
 
 /**
  * The error for a refusal: "`what` failed with HTTP 400 (name: description)."
- * Without a `code` (what the provider's error name means to us), the status decides.
+ * The error name and description are OAuth 2.0's (RFC 6749 §5.2) unless given (not undefined).
+ * Without a code for the name from `codeOf`, the status decides.
  */
 export function refusal(
   answer: ProviderAnswer,
   what: string,
-  name?: unknown,
-  description?: unknown,
   secrets?: readonly (string | undefined)[],
-  code?: ErrorCode,
+  codeOf?: (name: string | undefined) => ErrorCode | undefined,
+  name = answer.body['error'],
+  description = answer.body['error_description'],
 ): TokenVaultError {
   const { status } = answer;
   const [providerCode, said] = told(name, description, secrets);
   // Retry-After in seconds; its HTTP-date form is ignored.
   const retryAfter = +(answer.headers.get('retry-after') ?? NaN);
   return new TokenVaultError(
-    code ?? (status == 429 ? 'rate_limited' : status > 499 ? 'server_error' : 'provider_error'),
+    codeOf?.(providerCode) ?? (status == 429 ? 'rate_limited' : status > 499 ? 'server_error' : 'provider_error'),
     `${what} failed with HTTP ${status}${said}.`,
     { status, providerCode, retryAfter: retryAfter >= 0 && retryAfter < Infinity ? retryAfter : undefined },
   );

@@ -25,7 +25,7 @@ export interface OAuth2Provider extends Provider {
 }
 
 /** What an OAuth 2.0 `error` value means when it says more than the HTTP status. */
-const codeOf = (error: unknown): ErrorCode | undefined =>
+const codeOf = (error: string | undefined): ErrorCode | undefined =>
   error == 'invalid_grant'
     ? 'invalid_grant'
     : error == 'slow_down'
@@ -52,14 +52,10 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
       },
       signal,
     );
-  /** The OAuth 2.0 error (RFC 6749 §5.2) an answer names, without `secrets`. */
-  const refused = (answer: ProviderAnswer, what: string, secrets: readonly (string | undefined)[]): TokenVaultError =>
-    refusal(answer, what, answer.body['error'], answer.body['error_description'], secrets, codeOf(answer.body['error']));
-
   async function requestTokens(form: Record<string, string>, call?: ProviderCallOptions): Promise<OAuthTokenResponse> {
     const answer = await post(tokenEndpoint, form, call?.signal);
     const { body, status } = answer;
-    if (!answer.ok) throw refused(answer, 'The token request', [form['refresh_token'], form['code'], form['code_verifier']]);
+    if (!answer.ok) throw refusal(answer, 'The token request', [form['refresh_token'], form['code'], form['code_verifier']], codeOf);
     if (typeof body['access_token'] != 'string') {
       throw new TokenVaultError('invalid_response', 'The token request got no access_token.', { status });
     }
@@ -76,7 +72,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
       // RFC 7009 §2.2: 200 also for tokens that were already invalid.
       if (revocationEndpoint === undefined) return;
       const answer = await post(revocationEndpoint, { token, token_type_hint: 'refresh_token' }, call?.signal);
-      if (answer.status != 200) throw refused(answer, 'The revocation request', [token]);
+      if (answer.status != 200) throw refusal(answer, 'The revocation request', [token], codeOf);
     },
   };
 }
