@@ -120,7 +120,7 @@ export function cognito(options: CognitoOptions): CognitoProvider {
       },
       signal,
     );
-    const { body: said, headers } = answer;
+    const { data: said, headers } = answer;
     if (!answer.ok) {
       // The error name is in the body or the x-amzn-ErrorType header, maybe as `prefix#Name`
       // (without either, refusal() falls back to OAuth 2.0's `error`, which Cognito does not send).
@@ -135,7 +135,7 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     // JSON.stringify leaves out an undefined DeviceKey or DEVICE_KEY.
     const device = key || undefined;
     const operation = options.rotation ? 'GetTokensFromRefreshToken' : 'InitiateAuth';
-    const { body, status } = await call(
+    const { data: body, status } = await call(
       operation,
       options.rotation
         ? { ClientId: clientId, RefreshToken: token, DeviceKey: device }

@@ -26,7 +26,7 @@ export async function discover(issuer: string, options: DiscoverOptions = {}): P
   const url = `${trimSlash(issuer)}/.well-known/openid-configuration`;
   const answer = await send(options.fetch, url, { headers: { Accept: 'application/json' } }, options.signal);
   if (answer.status != 200) throw refusal(answer, `Discovery at ${url}`);
-  const { body } = answer;
+  const { data: body } = answer;
   // §4.3: a document that names another issuer may be an impersonation.
   if (typeof body['issuer'] != 'string' || trimSlash(body['issuer']) != trimSlash(issuer)) {
     throw new TokenVaultError('invalid_response', `The discovery document at ${url} is not for issuer ${issuer}.`);

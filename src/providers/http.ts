@@ -4,13 +4,8 @@ import type { FetchLike } from './types.js';
 /** How long a provider request may take before it counts as a network failure. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** A provider's answer: its status and headers, and its JSON body (`{}` when it sent none or no JSON). */
-export interface ProviderAnswer {
-  status: number;
-  ok: boolean;
-  body: Record<string, unknown>;
-  headers: Headers;
-}
+/** A provider's answer: the Response, with its JSON body read as `data` (`{}` when it sent none or no JSON). */
+export type ProviderAnswer = Response & { data: Record<string, unknown> };
 
 /** Throws `invalid_config` with `message` unless `ok`. */
 export function check(ok: unknown, message: string): asserts ok {
@@ -41,13 +36,13 @@ export async function send(fetchImpl: FetchLike | undefined, url: string, init: 
   try {
     const response = await (fetchImpl ?? fetch)(url, { ...init, signal: timeout.signal, credentials: 'omit', cache: 'no-store' });
     const text = await response.text();
-    let body = {};
+    let data = {};
     try {
-      body = Object(JSON.parse(text));
+      data = Object(JSON.parse(text));
     } catch {
       // Not JSON (or empty): the status alone has to speak.
     }
-    return { status: response.status, ok: response.ok, body, headers: response.headers };
+    return Object.assign(response, { data });
   } catch (cause) {
     throw signal?.aborted
       ? new TokenVaultError('aborted', 'The request was abandoned.', { cause })
@@ -85,8 +80,8 @@ export function refusal(
   what: string,
   secrets?: readonly (string | undefined)[],
   codeOf?: (name: string | undefined) => ErrorCode | undefined,
-  name = answer.body['error'],
-  description = answer.body['error_description'],
+  name = answer.data['error'],
+  description = answer.data['error_description'],
 ): TokenVaultError {
   const { status } = answer;
   const [providerCode, said] = told(name, description, secrets);

@@ -54,7 +54,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
     );
   async function requestTokens(form: Record<string, string>, call?: ProviderCallOptions): Promise<OAuthTokenResponse> {
     const answer = await post(tokenEndpoint, form, call?.signal);
-    const { body, status } = answer;
+    const { data: body, status } = answer;
     if (!answer.ok) throw refusal(answer, 'The token request', [form['refresh_token'], form['code'], form['code_verifier']], codeOf);
     if (typeof body['access_token'] != 'string') {
       throw new TokenVaultError('invalid_response', 'The token request got no access_token.', { status });
