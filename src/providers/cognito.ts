@@ -84,7 +84,7 @@ function httpUrl(value: unknown, name: string): URL {
 export function cognito(options: CognitoOptions): CognitoProvider {
   const { clientId, userPoolId, domain, fetch } = options ?? {};
   check(typeof clientId == 'string' && clientId, 'cognito(): clientId is required.');
-  check(!('clientSecret' in options), 'cognito(): clientSecret is not supported: a browser cannot keep it secret.');
+  check(!('clientSecret' in options), 'cognito(): clientSecret cannot be kept secret in a browser.');
   const poolRegion = userPoolId === undefined ? undefined : regionOfPool(userPoolId);
   check(userPoolId === undefined || poolRegion, 'cognito(): userPoolId is not of the form region_id.');
   const region = options.region ?? poolRegion;

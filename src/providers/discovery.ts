@@ -32,17 +32,15 @@ export async function discover(issuer: string, options: DiscoverOptions = {}): P
     throw new TokenVaultError('invalid_response', `The discovery document at ${url} is not for issuer ${issuer}.`);
   }
   const metadata: Record<string, string> = { issuer: body['issuer'] };
-  for (const name of ['authorizationEndpoint', 'tokenEndpoint', 'revocationEndpoint', 'endSessionEndpoint', 'jwksUri']) {
+  for (const [i, name] of ['authorizationEndpoint', 'tokenEndpoint', 'revocationEndpoint', 'endSessionEndpoint', 'jwksUri'].entries()) {
     const field = name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
     const value = body[field];
-    if (value === undefined) continue;
+    // The first two are required.
+    if (value === undefined && i > 1) continue;
     if (typeof value != 'string' || !/^https?:\/\//.test(value)) {
-      throw new TokenVaultError('invalid_response', `The discovery document's ${field} is not a URL.`);
+      throw new TokenVaultError('invalid_response', `The discovery document has no valid ${field}.`);
     }
     metadata[name] = value;
-  }
-  if (!metadata['authorizationEndpoint'] || !metadata['tokenEndpoint']) {
-    throw new TokenVaultError('invalid_response', 'The discovery document lacks the authorization or token endpoint.');
   }
   return metadata as unknown as ProviderMetadata;
 }

@@ -49,7 +49,7 @@ function storage(): Storage {
   } catch (error) {
     cause = error;
   }
-  throw new TokenVaultError('storage_unavailable', 'sessionStorage is not available for the sign-in round trip.', { cause });
+  throw new TokenVaultError('storage_unavailable', 'sessionStorage is not available for the sign-in.', { cause });
 }
 
 /** The sign-in pending under `key`, unless it is missing, garbled or too old. */
@@ -125,11 +125,11 @@ export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: str
     throw new TokenVaultError('authorization_error', `The sign-in was refused${said}.`, { providerCode });
   }
   if (!pending) {
-    throw new TokenVaultError('invalid_state', 'This sign-in callback was not started by this tab, has expired or was already used.');
+    throw new TokenVaultError('invalid_state', 'This sign-in was not started in this tab, has expired or was already used.');
   }
   const iss = params.get('iss');
   if (pending.issuer !== undefined && iss !== null && iss !== pending.issuer) {
-    throw new TokenVaultError('invalid_state', 'The sign-in callback comes from another issuer than the one asked.');
+    throw new TokenVaultError('invalid_state', 'The sign-in callback comes from another issuer.');
   }
   const code = params.get('code');
   if (!code) throw new TokenVaultError('authorization_error', 'The sign-in callback has neither a code nor an error.');
@@ -141,7 +141,7 @@ export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: str
     code_verifier: pending.verifier,
   });
   if (pending.nonce !== undefined && decodeClaims(response.id_token ?? '', 'ID token')?.['nonce'] !== pending.nonce) {
-    throw new TokenVaultError('verification_failed', 'The ID token does not carry the nonce this sign-in sent.');
+    throw new TokenVaultError('verification_failed', 'The ID token lacks the nonce this sign-in sent.');
   }
   return response;
 }
