@@ -69,13 +69,6 @@ const codeOf = (name: string | undefined): ErrorCode | undefined =>
         ? 'server_error'
         : undefined;
 
-/** An absolute http(s) URL given as option `name`. */
-function httpUrl(value: unknown, name: string): URL {
-  const url = urlOption(value, `cognito(): ${name}`);
-  check(/^https?:$/.test(url.protocol), `cognito(): ${name} must be an http(s) URL.`);
-  return url;
-}
-
 /**
  * Amazon Cognito: refresh with `InitiateAuth` `REFRESH_TOKEN_AUTH` (or
  * `GetTokensFromRefreshToken` when `rotation` is on) and revoke with
@@ -94,7 +87,8 @@ export function cognito(options: CognitoOptions): CognitoProvider {
   let managedLogin: CognitoManagedLogin | undefined;
   if (domain !== undefined) {
     // `auth.example.com` or `https://auth.example.com/` → `https://auth.example.com`.
-    const url = httpUrl(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`, 'domain');
+    // Its scheme, if it has one, is http(s) or it does not end up a host name.
+    const url = urlOption(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`, 'cognito(): domain');
     check(url.href == `${url.origin}/`, 'cognito(): domain must be a host name.');
     const endpoints = {
       authorizationEndpoint: `${url.origin}/oauth2/authorize`,
@@ -103,8 +97,9 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     };
     managedLogin = { ...endpoints, oauth2: oauth2({ ...endpoints, clientId, fetch }) };
   }
-  const endpoint =
-    options.endpoint === undefined ? region && `${serviceOrigin(region)}/` : (httpUrl(options.endpoint, 'endpoint'), options.endpoint);
+  let { endpoint } = options;
+  if (endpoint === undefined) endpoint = region && `${serviceOrigin(region)}/`;
+  else check(/^https?:$/.test(urlOption(endpoint, 'cognito(): endpoint').protocol), 'cognito(): endpoint must be an http(s) URL.');
   check(endpoint || managedLogin, 'cognito(): give region (or userPoolId), endpoint or domain.');
   const issuer = region && userPoolId && `${serviceOrigin(region)}/${userPoolId}`;
 
