@@ -146,12 +146,10 @@ export function cognito(options: CognitoOptions): CognitoProvider {
       if (typeof value == (field == 'ExpiresIn' ? 'number' : 'string') && value !== '') result[field] = value;
     }
     if (!result['AccessToken']) {
-      const [challenge] = told(body['ChallengeName'], '');
-      throw new TokenVaultError(
-        'invalid_response',
-        `Cognito ${operation} got no AuthenticationResult${challenge ? ` (challenge ${challenge})` : ''}.`,
-        { status },
-      );
+      // A challenge (MFA, new password) instead of tokens: say which.
+      throw new TokenVaultError('invalid_response', `Cognito ${operation} got no AuthenticationResult${told(body['ChallengeName'], '')[1]}.`, {
+        status,
+      });
     }
     return result;
   }
