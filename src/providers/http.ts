@@ -28,13 +28,14 @@ export function urlOption(value: unknown, name: string): URL {
  * fetch of the moment is used (so tests and polyfills can swap it).
  */
 export async function send(fetchImpl: FetchLike | undefined, url: string, init: RequestInit, signal?: AbortSignal): Promise<ProviderAnswer> {
-  check(fetchImpl || typeof fetch == 'function', 'No global fetch(); pass one to the provider.');
+  const fetchNow = fetchImpl ?? globalThis.fetch;
+  check(fetchNow, 'No global fetch(); pass one to the provider.');
   const timeout = new AbortController();
   const abort = (): void => timeout.abort();
   const timer = setTimeout(abort, REQUEST_TIMEOUT_MS);
   signal?.addEventListener('abort', abort);
   try {
-    const response = await (fetchImpl ?? fetch)(url, { ...init, signal: timeout.signal, credentials: 'omit', cache: 'no-store' });
+    const response = await fetchNow(url, { ...init, signal: timeout.signal, credentials: 'omit', cache: 'no-store' });
     const text = await response.text();
     let data = {};
     try {
@@ -72,7 +73,7 @@ export function told(name: unknown, description: unknown, secrets: readonly (str
 
 /**
  * The error for a refusal: "`what` failed with HTTP 400 (name: description)."
- * The error name and description are OAuth 2.0's (RFC 6749 §5.2) unless given (not undefined).
+ * The name and description default to OAuth 2.0's `error` and `error_description` (RFC 6749 §5.2).
  * Without a code for the name from `codeOf`, the status decides.
  */
 export function refusal(
