@@ -86,11 +86,11 @@ export function refusal(
 ): TokenVaultError {
   const { status } = answer;
   const [providerCode, said] = told(name, description, secrets);
-  // Retry-After in seconds; its HTTP-date form is ignored.
-  const retryAfter = +(answer.headers.get('retry-after') ?? NaN);
+  // Retry-After in seconds (RFC 9110 delay-seconds); its HTTP-date form is ignored.
+  const retryAfter = answer.headers.get('retry-after');
   return new TokenVaultError(
     codeOf?.(providerCode) ?? (status == 429 ? 'rate_limited' : status > 499 ? 'server_error' : 'provider_error'),
     `${what} failed with HTTP ${status}${said}.`,
-    { status, providerCode, retryAfter: retryAfter >= 0 && retryAfter < Infinity ? retryAfter : undefined },
+    { status, providerCode, retryAfter: /^\d+$/.test(retryAfter!) ? +retryAfter! : undefined },
   );
 }

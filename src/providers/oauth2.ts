@@ -48,7 +48,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
       {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({ client_id: clientId, ...form }).toString(),
+        body: `${new URLSearchParams({ client_id: clientId, ...form })}`,
       },
       signal,
     );
