@@ -95,8 +95,7 @@ export async function beginSignIn(client: SignInClient, options: SignInOptions):
   const store = storage();
   for (const key of Object.keys(store)) if (key.startsWith(KEY_PREFIX) && !pendingAt(store, key)) store.removeItem(key);
   // JSON.stringify leaves out the undefined fields.
-  const pending: PendingSignIn = { verifier, redirectUri, nonce, issuer, createdAt: Date.now() };
-  store.setItem(KEY_PREFIX + state, JSON.stringify(pending));
+  store.setItem(KEY_PREFIX + state, JSON.stringify({ verifier, redirectUri, nonce, issuer, createdAt: Date.now() } satisfies PendingSignIn));
   return url.toString();
 }
 
