@@ -52,6 +52,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
       },
       signal,
     );
+
   async function requestTokens(form: Record<string, string>, call?: ProviderCallOptions): Promise<OAuthTokenResponse> {
     const answer = await post(tokenEndpoint, form, call?.signal);
     const { data: body, status } = answer;
@@ -69,9 +70,9 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
       return requestTokens({ grant_type: 'refresh_token', refresh_token, ...(scope === undefined ? {} : { scope }) }, call);
     },
     async revoke(token, call) {
-      // RFC 7009 §2.2: 200 also for tokens that were already invalid.
       if (revocationEndpoint === undefined) return;
       const answer = await post(revocationEndpoint, { token, token_type_hint: 'refresh_token' }, call?.signal);
+      // RFC 7009 §2.2: 200 also for tokens that were already invalid.
       if (answer.status != 200) throw refusal(answer, 'The revocation request', [token], codeOf);
     },
   };
