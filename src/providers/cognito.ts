@@ -147,7 +147,7 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     }
     if (!result['AccessToken']) {
       // A challenge (MFA, new password) instead of tokens: say which.
-      throw new TokenVaultError('invalid_response', `Cognito ${operation} got no AuthenticationResult${told(body['ChallengeName'], '')[1]}.`, {
+      throw new TokenVaultError('invalid_response', `Cognito ${operation} got no AuthenticationResult${told(body['ChallengeName'])[1]}.`, {
         status,
       });
     }

@@ -65,7 +65,7 @@ function clean(value: unknown, secrets: readonly (string | undefined)[], max: nu
 }
 
 /** A provider's error name and description, cleaned and with `secrets` redacted: `[name, " (name: description)"]`. */
-export function told(name: unknown, description: unknown, secrets: readonly (string | undefined)[] = []): [string | undefined, string] {
+export function told(name: unknown, description?: unknown, secrets: readonly (string | undefined)[] = []): [string | undefined, string] {
   const code = clean(name, secrets, 80);
   const said = [code, clean(description, secrets, 200)].filter(Boolean).join(': ');
   return [code, said && ` (${said})`];
