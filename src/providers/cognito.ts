@@ -1,7 +1,7 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
-import { definedOnly, type CognitoAuthenticationResult } from '../tokens.js';
+import type { CognitoAuthenticationResult } from '../tokens.js';
 import { isRegion, regionOfPool, serviceOrigin } from './cognito-pool.js';
-import { answerError, fetchOf, parseUrl, safeText, send, type ProviderAnswer } from './http.js';
+import { check, refusal, send, told, urlOption, type ProviderAnswer } from './http.js';
 import { oauth2, type OAuth2Provider } from './oauth2.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
 
@@ -57,99 +57,17 @@ export interface CognitoProvider extends Provider {
   readonly managedLogin: CognitoManagedLogin | undefined;
 }
 
-const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
-
-/** Cognito errors that mean the refresh token will never work again. */
-const DEAD_GRANT = new Set([
-  'NotAuthorizedException', // invalid, expired or revoked refresh token; disabled user
-  'RefreshTokenReuseException', // rotated out, outside the grace period
-  'UserNotFoundException', // the user was deleted (pools without PreventUserExistenceErrors)
-]);
-const RETRY_LATER: ReadonlyMap<string, ErrorCode> = new Map([
-  ['TooManyRequestsException', 'rate_limited'],
-  ['InternalErrorException', 'server_error'],
-]);
-
-function invalidConfig(message: string): TokenVaultError {
-  return new TokenVaultError('invalid_config', `cognito(): ${message}`);
-}
-
-function checkUrl(value: string, name: string): string {
-  const url = parseUrl(value, `cognito(): ${name}`);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidConfig(`${name} must be an http(s) URL.`);
-  return value;
-}
-
-/** `auth.example.com` or `https://auth.example.com/` → `https://auth.example.com`. */
-function domainOrigin(domain: string): string {
-  const withScheme = /^https?:\/\//i.test(domain) ? domain : `https://${domain}`;
-  const url = new URL(checkUrl(withScheme, 'domain'));
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') throw invalidConfig('domain must be a host name.');
-  return url.origin;
-}
-
-/** Reads Cognito's error name from the body or the `x-amzn-ErrorType` header, without any `prefix#`. */
-function errorTypeOf(answer: ProviderAnswer): string | undefined {
-  const body = answer.body as Record<string, unknown> | undefined;
-  const raw =
-    (typeof body === 'object' && body !== null && typeof body['__type'] === 'string' ? body['__type'] : undefined) ??
-    answer.headers.get('x-amzn-errortype')?.split(':')[0];
-  if (raw === undefined || raw === '') return undefined;
-  return raw.slice(raw.lastIndexOf('#') + 1);
-}
-
-/** Maps a Cognito error answer (`{"__type", "message"}`) to a TokenVaultError; `secrets` are never repeated. */
-function cognitoError(answer: ProviderAnswer, operation: string, secrets: readonly string[]): TokenVaultError {
-  const body = answer.body as Record<string, unknown> | undefined;
-  const rawMessage = typeof body === 'object' && body !== null ? (body['message'] ?? body['Message']) : undefined;
-  const providerCode = safeText(errorTypeOf(answer), secrets, 80);
-  const code = providerCode === undefined ? undefined : DEAD_GRANT.has(providerCode) ? 'invalid_grant' : RETRY_LATER.get(providerCode);
-  return answerError(answer, `Cognito ${operation}`, code, providerCode, safeText(rawMessage, secrets));
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
-}
-
-/** Keeps the token fields of an `AuthenticationResult` and drops the rest (`NewDeviceMetadata`). */
-function authenticationResultOf(answer: ProviderAnswer, operation: string): CognitoAuthenticationResult {
-  const body = answer.body as Record<string, unknown> | undefined;
-  const result = typeof body === 'object' && body !== null ? body['AuthenticationResult'] : undefined;
-  if (typeof result !== 'object' || result === null || !isNonEmptyString((result as Record<string, unknown>)['AccessToken'])) {
-    const challenge = typeof body === 'object' && body !== null ? safeText(body['ChallengeName'], [], 60) : undefined;
-    throw new TokenVaultError(
-      'invalid_response',
-      `Cognito ${operation} answered without an AuthenticationResult${challenge ? ` (challenge ${challenge})` : ''}.`,
-      { status: answer.status },
-    );
-  }
-  const r = result as Record<string, unknown>;
-  const text = (key: string): string | undefined => (isNonEmptyString(r[key]) ? r[key] : undefined);
-  return definedOnly({
-    AccessToken: r['AccessToken'] as string,
-    IdToken: text('IdToken'),
-    RefreshToken: text('RefreshToken'),
-    ExpiresIn: typeof r['ExpiresIn'] === 'number' ? r['ExpiresIn'] : undefined,
-    TokenType: text('TokenType'),
-  });
-}
-
-function managedLoginOf(options: CognitoOptions): CognitoManagedLogin {
-  const origin = domainOrigin(options.domain as string);
-  const tokenEndpoint = `${origin}/oauth2/token`;
-  const revocationEndpoint = `${origin}/oauth2/revoke`;
-  return {
-    authorizationEndpoint: `${origin}/oauth2/authorize`,
-    tokenEndpoint,
-    revocationEndpoint,
-    oauth2: oauth2({
-      tokenEndpoint,
-      revocationEndpoint,
-      clientId: options.clientId,
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    }),
-  };
-}
+/** What a Cognito error name means when it says more than the HTTP status. */
+const codeOf = (name: string | undefined): ErrorCode | undefined =>
+  // The refresh token is invalid, expired or revoked, or the user disabled (NotAuthorized); rotated out of
+  // its grace period (RefreshTokenReuse); or the user deleted (UserNotFound, without PreventUserExistenceErrors).
+  /^(NotAuthorized|RefreshTokenReuse|UserNotFound)Exception$/.test(name!)
+    ? 'invalid_grant'
+    : name == 'TooManyRequestsException'
+      ? 'rate_limited'
+      : name == 'InternalErrorException'
+        ? 'server_error'
+        : undefined;
 
 /**
  * Amazon Cognito: refresh with `InitiateAuth` `REFRESH_TOKEN_AUTH` (or
@@ -157,76 +75,96 @@ function managedLoginOf(options: CognitoOptions): CognitoManagedLogin {
  * `RevokeToken`, or use the managed-login `/oauth2/*` endpoints when `domain` is set.
  */
 export function cognito(options: CognitoOptions): CognitoProvider {
-  if (typeof options?.clientId !== 'string' || options.clientId === '') throw invalidConfig('clientId is required.');
-  if ('clientSecret' in options) throw invalidConfig('clientSecret is not supported: a browser cannot keep it secret.');
-  const { userPoolId } = options;
+  const { clientId, userPoolId, domain, fetch } = options ?? {};
+  check(typeof clientId == 'string' && clientId, 'cognito(): clientId is required.');
+  check(!('clientSecret' in options), 'cognito(): clientSecret cannot be kept secret in a browser.');
   const poolRegion = userPoolId === undefined ? undefined : regionOfPool(userPoolId);
-  if (userPoolId !== undefined && poolRegion === undefined) throw invalidConfig('userPoolId is not of the form region_id.');
+  check(userPoolId === undefined || poolRegion, 'cognito(): userPoolId is not of the form region_id.');
   const region = options.region ?? poolRegion;
-  if (region !== undefined && !isRegion(region)) throw invalidConfig('region is not an AWS region name.');
-  if (options.region !== undefined && poolRegion !== undefined && options.region !== poolRegion) {
-    throw invalidConfig('region and userPoolId name different regions.');
+  check(region === undefined || isRegion(region), 'cognito(): region is not an AWS region name.');
+  check(poolRegion === undefined || region === poolRegion, 'cognito(): region and userPoolId name different regions.');
+
+  let managedLogin: CognitoManagedLogin | undefined;
+  if (domain !== undefined) {
+    // `auth.example.com` or `https://auth.example.com/` → `https://auth.example.com`.
+    // Its scheme, if it has one, is http(s) or it does not end up a host name.
+    const url = urlOption(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`, 'cognito(): domain');
+    check(url.href == `${url.origin}/`, 'cognito(): domain must be a host name.');
+    const endpoints = {
+      authorizationEndpoint: `${url.origin}/oauth2/authorize`,
+      tokenEndpoint: `${url.origin}/oauth2/token`,
+      revocationEndpoint: `${url.origin}/oauth2/revoke`,
+    };
+    managedLogin = { ...endpoints, oauth2: oauth2({ ...endpoints, clientId, fetch }) };
   }
+  let { endpoint } = options;
+  if (endpoint === undefined) endpoint = region && `${serviceOrigin(region)}/`;
+  else check(/^https?:$/.test(urlOption(endpoint, 'cognito(): endpoint').protocol), 'cognito(): endpoint must be an http(s) URL.');
+  check(endpoint || managedLogin, 'cognito(): give region (or userPoolId), endpoint or domain.');
+  const issuer = region && userPoolId && `${serviceOrigin(region)}/${userPoolId}`;
 
-  const managedLogin = options.domain === undefined ? undefined : managedLoginOf(options);
-  const endpoint =
-    options.endpoint !== undefined
-      ? checkUrl(options.endpoint, 'endpoint')
-      : region !== undefined
-        ? `${serviceOrigin(region)}/`
-        : undefined;
-  if (endpoint === undefined && managedLogin === undefined) throw invalidConfig('give region (or userPoolId), endpoint or domain.');
-  const issuer =
-    region !== undefined && userPoolId !== undefined ? `${serviceOrigin(region)}/${userPoolId}` : undefined;
-  const getFetch = fetchOf(options.fetch);
-
-  async function call(operation: string, body: Record<string, unknown>, secret: string, signal?: AbortSignal): Promise<ProviderAnswer> {
+  /** Posts one user-pool API operation; a refusal becomes the error its `__type` names, without `token`. */
+  async function call(operation: string, body: object, token: string, signal?: AbortSignal): Promise<ProviderAnswer> {
     const answer = await send(
-      getFetch(),
-      endpoint as string,
+      fetch,
+      endpoint!,
       {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': TARGET_PREFIX + operation },
+        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}` },
         body: JSON.stringify(body),
       },
       signal,
     );
-    if (answer.status < 200 || answer.status >= 300) throw cognitoError(answer, operation, [secret]);
+    const { data: said, headers } = answer;
+    if (!answer.ok) {
+      // The error name is in the body or the x-amzn-ErrorType header, maybe as `prefix#Name`
+      // (without either, refusal() falls back to OAuth 2.0's `error`, which Cognito does not send).
+      const type = typeof said['__type'] == 'string' ? said['__type'] : headers.get('x-amzn-errortype')?.split(':')[0];
+      throw refusal(answer, `Cognito ${operation}`, [token], codeOf, type?.split('#').pop(), said['message'] ?? said['Message']);
+    }
     return answer;
   }
 
-  function deviceKey(): string | undefined {
-    const key = typeof options.deviceKey === 'function' ? options.deviceKey() : options.deviceKey;
-    return key === '' ? undefined : key;
-  }
-
-  async function refreshWithApi(refreshToken: string, signal?: AbortSignal): Promise<CognitoAuthenticationResult> {
-    const device = deviceKey();
-    if (options.rotation) {
-      const body = { ClientId: options.clientId, RefreshToken: refreshToken, ...(device ? { DeviceKey: device } : {}) };
-      return authenticationResultOf(await call('GetTokensFromRefreshToken', body, refreshToken, signal), 'GetTokensFromRefreshToken');
+  async function refresh(token: string, callOptions?: ProviderCallOptions): Promise<CognitoAuthenticationResult> {
+    const key = typeof options.deviceKey == 'function' ? options.deviceKey() : options.deviceKey;
+    // JSON.stringify leaves out an undefined DeviceKey or DEVICE_KEY.
+    const device = key || undefined;
+    const operation = options.rotation ? 'GetTokensFromRefreshToken' : 'InitiateAuth';
+    const { data: body, status } = await call(
+      operation,
+      options.rotation
+        ? { ClientId: clientId, RefreshToken: token, DeviceKey: device }
+        : { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: token, DEVICE_KEY: device } },
+      token,
+      callOptions?.signal,
+    );
+    // Keep the token fields of the AuthenticationResult and drop the rest (NewDeviceMetadata).
+    const given = Object(body['AuthenticationResult']) as Record<string, unknown>;
+    const result: Record<string, unknown> = {};
+    for (const field of ['AccessToken', 'IdToken', 'RefreshToken', 'TokenType', 'ExpiresIn']) {
+      const value = given[field];
+      if (typeof value == (field == 'ExpiresIn' ? 'number' : 'string') && value !== '') result[field] = value;
     }
-    const body = {
-      AuthFlow: 'REFRESH_TOKEN_AUTH',
-      ClientId: options.clientId,
-      AuthParameters: { REFRESH_TOKEN: refreshToken, ...(device ? { DEVICE_KEY: device } : {}) },
-    };
-    return authenticationResultOf(await call('InitiateAuth', body, refreshToken, signal), 'InitiateAuth');
+    if (!result['AccessToken']) {
+      // A challenge (MFA, new password) instead of tokens: say which.
+      throw new TokenVaultError('invalid_response', `Cognito ${operation} got no AuthenticationResult${told(body['ChallengeName'])[1]}.`, {
+        status,
+      });
+    }
+    return result;
   }
 
   return {
     options,
-    endpoint: managedLogin === undefined ? endpoint : undefined,
+    endpoint: managedLogin ? undefined : endpoint,
     issuer,
-    jwksUri: issuer === undefined ? undefined : `${issuer}/.well-known/jwks.json`,
+    jwksUri: issuer && `${issuer}/.well-known/jwks.json`,
     managedLogin,
-    refresh(refreshToken: string, callOptions?: ProviderCallOptions) {
-      if (managedLogin !== undefined) return managedLogin.oauth2.refresh(refreshToken, callOptions);
-      return refreshWithApi(refreshToken, callOptions?.signal);
-    },
-    async revoke(refreshToken: string, callOptions?: ProviderCallOptions): Promise<void> {
-      if (managedLogin !== undefined) return managedLogin.oauth2.revoke?.(refreshToken, callOptions);
-      await call('RevokeToken', { ClientId: options.clientId, Token: refreshToken }, refreshToken, callOptions?.signal);
-    },
+    refresh: managedLogin?.oauth2.refresh ?? refresh,
+    revoke:
+      managedLogin?.oauth2.revoke ??
+      (async (token, callOptions) => {
+        await call('RevokeToken', { ClientId: clientId, Token: token }, token, callOptions?.signal);
+      }),
   };
 }

@@ -4,108 +4,93 @@ import type { FetchLike } from './types.js';
 /** How long a provider request may take before it counts as a network failure. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** The answer of a provider endpoint: status, parsed JSON body (or undefined) and headers. */
-export interface ProviderAnswer {
-  status: number;
-  body: unknown;
-  headers: Headers;
+/** A provider's answer: the Response, with its JSON body read as `data` (`{}` when it sent none or no JSON). */
+export type ProviderAnswer = Response & { data: Record<string, unknown> };
+
+/** Throws `invalid_config` with `message` unless `ok`. */
+export function check(ok: unknown, message: string): asserts ok {
+  if (!ok) throw new TokenVaultError('invalid_config', message);
 }
 
-function defaultFetch(): FetchLike {
-  if (typeof fetch !== 'function') {
-    throw new TokenVaultError('invalid_config', 'No fetch() in this environment; pass one to the provider.');
-  }
-  return (input, init) => fetch(input, init);
-}
-
-/** Parses an absolute URL given as option `option`; anything else is an `invalid_config` error. */
-export function parseUrl(value: unknown, option: string): URL {
+/** Parses option `name` as an absolute URL, else throws `invalid_config`. */
+export function urlOption(value: unknown, name: string): URL {
   try {
     return new URL(value as string);
   } catch (cause) {
-    throw new TokenVaultError('invalid_config', `${option} is not an absolute URL.`, { cause });
+    throw new TokenVaultError('invalid_config', `${name} must be an absolute URL.`, { cause });
   }
-}
-
-/** Resolves the fetch to use: the one given, else the global one at call time (so tests and polyfills can swap it). */
-export function fetchOf(given: FetchLike | undefined): () => FetchLike {
-  return () => given ?? defaultFetch();
 }
 
 /**
  * Sends one request and reads a JSON body if there is one. Anything that keeps
  * an answer from arriving (offline, CORS, DNS, timeout) becomes `network`;
- * an abort by the caller becomes `aborted`.
+ * an abort by the caller becomes `aborted`. Without `fetchImpl`, the global
+ * fetch of the moment is used (so tests and polyfills can swap it).
  */
-export async function send(fetchImpl: FetchLike, url: string, init: RequestInit, signal?: AbortSignal): Promise<ProviderAnswer> {
+export async function send(fetchImpl: FetchLike | undefined, url: string, init: RequestInit, signal?: AbortSignal): Promise<ProviderAnswer> {
+  const fetchNow = fetchImpl ?? globalThis.fetch;
+  check(fetchNow, 'No global fetch(); pass one to the provider.');
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
-  const onAbort = (): void => timeout.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const abort = (): void => timeout.abort();
+  const timer = setTimeout(abort, REQUEST_TIMEOUT_MS);
+  signal?.addEventListener('abort', abort);
   try {
-    let response: Response;
-    let text: string;
+    const response = await fetchNow(url, { ...init, signal: timeout.signal, credentials: 'omit', cache: 'no-store' });
+    const text = await response.text();
+    let data = {};
     try {
-      response = await fetchImpl(url, { ...init, signal: timeout.signal, credentials: 'omit', cache: 'no-store' });
-      text = await response.text();
-    } catch (cause) {
-      if (signal?.aborted) throw new TokenVaultError('aborted', 'The request was abandoned.', { cause });
-      throw new TokenVaultError('network', `No complete answer from ${new URL(url).origin}.`, { cause });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
+      data = Object(JSON.parse(text));
     } catch {
       // Not JSON (or empty): the status alone has to speak.
     }
-    return { status: response.status, body, headers: response.headers };
+    return Object.assign(response, { data });
+  } catch (cause) {
+    throw signal?.aborted
+      ? new TokenVaultError('aborted', 'The request was abandoned.', { cause })
+      : new TokenVaultError('network', `No complete answer from ${new URL(url).origin}.`, { cause });
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', abort);
   }
 }
 
-/** Seconds from a Retry-After header, when it holds a number of seconds. */
-export function retryAfterOf(headers: Headers): number | undefined {
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+/** Keeps a provider's text short and printable; providers have been known to echo input back. */
+function clean(value: unknown, secrets: readonly (string | undefined)[], max: number): string | undefined {
+  if (typeof value != 'string' || !value) return;
+  let text = value;
+  for (const secret of secrets) if (secret) text = text.replaceAll(secret, '[redacted]');
+  text = text.replace(/[^\x20-\x7e]/g, ' ');
+  // A JWT-looking run means the provider echoed a token: never repeat it.
+  if (!/[\w-]{20,}\.[\w-]{20,}\./.test(text)) return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** The error code an HTTP status implies when the body says nothing more specific. */
-export function codeForStatus(status: number): ErrorCode {
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'server_error';
-  return 'provider_error';
+/** A provider's error name and description, cleaned and with `secrets` redacted: `[name, " (name: description)"]`. */
+export function told(name: unknown, description?: unknown, secrets: readonly (string | undefined)[] = []): [string | undefined, string] {
+  const code = clean(name, secrets, 80);
+  const said = [code, clean(description, secrets, 200)].filter(Boolean).join(': ');
+  return [code, said && ` (${said})`];
 }
 
 /**
- * The error for a provider's answer: "`what` failed with HTTP 400 (providerCode: description)."
- * Without a `code` from the body, the status decides.
+ * The error for a refusal: "`what` failed with HTTP 400 (name: description)."
+ * The name and description default to OAuth 2.0's `error` and `error_description` (RFC 6749 §5.2).
+ * Without a code for the name from `codeOf`, the status decides.
  */
-export function answerError(
+export function refusal(
   answer: ProviderAnswer,
   what: string,
-  code: ErrorCode | undefined,
-  providerCode: string | undefined,
-  description: string | undefined,
+  secrets?: readonly (string | undefined)[],
+  codeOf?: (name: string | undefined) => ErrorCode | undefined,
+  name = answer.data['error'],
+  description = answer.data['error_description'],
 ): TokenVaultError {
   const { status } = answer;
-  const said = [providerCode, description].filter(Boolean).join(': ');
+  const [providerCode, said] = told(name, description, secrets);
+  // Retry-After in seconds (RFC 9110 delay-seconds); its HTTP-date form is ignored.
+  const retryAfter = answer.headers.get('retry-after');
   return new TokenVaultError(
-    code ?? codeForStatus(status),
-    `${what} failed with HTTP ${status}${said ? ` (${said})` : ''}.`,
-    { status, providerCode, retryAfter: retryAfterOf(answer.headers) },
+    codeOf?.(providerCode) ?? (status == 429 ? 'rate_limited' : status > 499 ? 'server_error' : 'provider_error'),
+    `${what} failed with HTTP ${status}${said}.`,
+    { status, providerCode, retryAfter: /^\d+$/.test(retryAfter!) ? +retryAfter! : undefined },
   );
-}
-
-/** Keeps a provider's message short and printable; providers have been known to echo input back. */
-export function safeText(value: unknown, secrets: readonly string[] = [], max = 200): string | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  let clean = value.replace(/[^\x20-\x7e]/g, ' ');
-  for (const secret of secrets) if (secret !== '') clean = clean.split(secret).join('[redacted]');
-  // A JWT-looking run means the provider echoed a token: never repeat it.
-  if (/[\w-]{20,}\.[\w-]{20,}\./.test(clean)) return undefined;
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -1,6 +1,6 @@
 import { TokenVaultError } from '../errors.js';
 import { decodeClaims, type OAuthTokenResponse } from '../tokens.js';
-import { safeText } from './http.js';
+import { check, told, urlOption } from './http.js';
 import type { OAuth2Provider } from './oauth2.js';
 
 /** Where to send the user to sign in, and what to ask for. */
@@ -35,46 +35,31 @@ const KEY_PREFIX = 'tokenvault:signin:';
 /** A sign-in left unfinished for this long is forgotten (and its callback refused). */
 const PENDING_MAX_AGE_MS = 15 * 60_000;
 
-function randomString(bytes: number): string {
-  return base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
+function base64Url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function base64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const randomString = (bytes: number): string => base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 
 function storage(): Storage {
-  let store: Storage | undefined;
   let cause: unknown;
   try {
-    // Reading the property itself throws in sandboxed frames and some private modes.
-    store = globalThis.sessionStorage;
+    // Reading it throws in sandboxed frames and some private modes.
+    if (sessionStorage) return sessionStorage;
   } catch (error) {
     cause = error;
   }
-  if (store) return store;
-  throw new TokenVaultError('storage_unavailable', 'sessionStorage is not available for the sign-in round trip.', { cause });
+  throw new TokenVaultError('storage_unavailable', 'sessionStorage is not available for the sign-in.', { cause });
 }
 
-function readPending(store: Storage, key: string): PendingSignIn | undefined {
-  const raw = store.getItem(key);
-  if (raw === null) return undefined;
+/** The sign-in pending under `key`, unless it is missing, garbled or too old. */
+function pendingAt(store: Storage, key: string): PendingSignIn | undefined {
   try {
-    const pending = JSON.parse(raw) as PendingSignIn;
-    return typeof pending.verifier === 'string' && typeof pending.createdAt === 'number' ? pending : undefined;
+    // A missing key parses to null, and reading from null throws: missing is as good as garbled.
+    const pending = JSON.parse(store.getItem(key)!) as PendingSignIn;
+    if (typeof pending.verifier == 'string' && Date.now() - pending.createdAt <= PENDING_MAX_AGE_MS) return pending;
   } catch {
-    return undefined;
-  }
-}
-
-function forgetStale(store: Storage, now: number): void {
-  for (let i = store.length - 1; i >= 0; i--) {
-    const key = store.key(i);
-    if (key === null || !key.startsWith(KEY_PREFIX)) continue;
-    const pending = readPending(store, key);
-    if (pending === undefined || now - pending.createdAt > PENDING_MAX_AGE_MS) store.removeItem(key);
+    // Garbled.
   }
 }
 
@@ -85,40 +70,32 @@ function forgetStale(store: Storage, now: number): void {
  * `completeSignIn()` uses them; several sign-ins may be pending at once.
  */
 export async function beginSignIn(client: SignInClient, options: SignInOptions): Promise<string> {
-  const clientId = 'options' in client ? client.options.clientId : client.clientId;
-  let url: URL;
-  try {
-    url = new URL(options.authorizationEndpoint);
-    new URL(options.redirectUri);
-  } catch (cause) {
-    throw new TokenVaultError('invalid_config', 'beginSignIn(): authorizationEndpoint and redirectUri must be absolute URLs.', { cause });
-  }
+  const { redirectUri, issuer } = options;
+  const url = urlOption(options.authorizationEndpoint, 'beginSignIn(): authorizationEndpoint');
+  urlOption(redirectUri, 'beginSignIn(): redirectUri');
   const scope = options.scope ?? 'openid';
   const nonce =
     options.nonce === false ? undefined : (options.nonce ?? (scope.split(' ').includes('openid') ? randomString(16) : undefined));
   const verifier = randomString(32);
   const state = randomString(16);
-  const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-
-  for (const [name, value] of Object.entries(options.extraParams ?? {})) url.searchParams.set(name, value);
+  // Ours come last, so extraParams cannot replace them.
   const params: Record<string, string> = {
-    client_id: clientId,
+    ...options.extraParams,
+    client_id: 'options' in client ? client.options.clientId : client.clientId,
     response_type: 'code',
-    redirect_uri: options.redirectUri,
+    redirect_uri: redirectUri,
     scope,
     state,
-    code_challenge: challenge,
+    code_challenge: base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)))),
     code_challenge_method: 'S256',
   };
   if (nonce !== undefined) params['nonce'] = nonce;
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
 
   const store = storage();
-  const now = Date.now();
-  forgetStale(store, now);
+  for (const key of Object.keys(store)) if (key.startsWith(KEY_PREFIX) && !pendingAt(store, key)) store.removeItem(key);
   // JSON.stringify leaves out the undefined fields.
-  const pending: PendingSignIn = { verifier, redirectUri: options.redirectUri, nonce, issuer: options.issuer, createdAt: now };
-  store.setItem(KEY_PREFIX + state, JSON.stringify(pending));
+  store.setItem(KEY_PREFIX + state, JSON.stringify({ verifier, redirectUri, nonce, issuer, createdAt: Date.now() } satisfies PendingSignIn));
   return url.toString();
 }
 
@@ -132,33 +109,29 @@ export async function beginSignIn(client: SignInClient, options: SignInOptions):
  */
 export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<OAuthTokenResponse> {
   const url = callbackUrl ?? globalThis.location?.href;
-  if (url === undefined) throw new TokenVaultError('invalid_config', 'completeSignIn(): pass the callback URL.');
+  check(url, 'completeSignIn(): pass the callback URL.');
   const params = new URL(url).searchParams;
-  const state = params.get('state');
   const store = storage();
-  const key = KEY_PREFIX + (state ?? '');
-  const pending = state === null ? undefined : readPending(store, key);
+  // Without a state the key ends in "null", which no sign-in uses.
+  const key = KEY_PREFIX + params.get('state');
+  const pending = pendingAt(store, key);
   // Single use: a replayed or reloaded callback finds nothing.
-  if (state !== null) store.removeItem(key);
+  store.removeItem(key);
 
   const error = params.get('error');
   if (error !== null) {
-    const providerCode = safeText(error, [], 60);
-    const description = safeText(params.get('error_description'));
-    const said = [providerCode, description].filter(Boolean).join(': ');
-    throw new TokenVaultError('authorization_error', `The sign-in was refused${said ? ` (${said})` : ''}.`, { providerCode });
+    const [providerCode, said] = told(error, params.get('error_description'));
+    throw new TokenVaultError('authorization_error', `The sign-in was refused${said}.`, { providerCode });
   }
-  if (pending === undefined || Date.now() - pending.createdAt > PENDING_MAX_AGE_MS) {
-    throw new TokenVaultError('invalid_state', 'This sign-in callback was not started by this tab, has expired or was already used.');
+  if (!pending) {
+    throw new TokenVaultError('invalid_state', 'This sign-in was not started in this tab, has expired or was already used.');
   }
   const iss = params.get('iss');
   if (pending.issuer !== undefined && iss !== null && iss !== pending.issuer) {
-    throw new TokenVaultError('invalid_state', 'The sign-in callback comes from another issuer than the one asked.');
+    throw new TokenVaultError('invalid_state', 'The sign-in callback comes from another issuer.');
   }
   const code = params.get('code');
-  if (code === null || code === '') {
-    throw new TokenVaultError('authorization_error', 'The sign-in callback has neither a code nor an error.');
-  }
+  if (!code) throw new TokenVaultError('authorization_error', 'The sign-in callback has neither a code nor an error.');
 
   const response = await provider.requestTokens({
     grant_type: 'authorization_code',
@@ -166,11 +139,8 @@ export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: str
     redirect_uri: pending.redirectUri,
     code_verifier: pending.verifier,
   });
-  if (pending.nonce !== undefined) {
-    const claims = response.id_token === undefined ? undefined : decodeClaims(response.id_token, 'ID token');
-    if (claims?.['nonce'] !== pending.nonce) {
-      throw new TokenVaultError('verification_failed', 'The ID token does not carry the nonce this sign-in sent.');
-    }
+  if (pending.nonce !== undefined && decodeClaims(response.id_token ?? '', 'ID token')?.['nonce'] !== pending.nonce) {
+    throw new TokenVaultError('verification_failed', 'The ID token lacks the nonce this sign-in sent.');
   }
   return response;
 }
