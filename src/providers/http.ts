@@ -4,8 +4,13 @@ import type { FetchLike } from './types.js';
 /** How long a provider request may take before it counts as a network failure. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** A provider's answer: the Response, with its JSON body read as `data` (`{}` when it sent none or no JSON). */
-export type ProviderAnswer = Response & { data: Record<string, unknown> };
+/** A provider's answer: what the Response said, with its JSON body read as `data` (`{}` when it sent none or no JSON). */
+export interface ProviderAnswer {
+  ok: boolean;
+  status: number;
+  headers: Headers;
+  data: Record<string, unknown>;
+}
 
 /** Throws `invalid_config` with `message` unless `ok`. */
 export function check(ok: unknown, message: string): asserts ok {
@@ -43,7 +48,7 @@ export async function send(fetchImpl: FetchLike | undefined, url: string, init: 
     } catch {
       // Not JSON (or empty): the status alone has to speak.
     }
-    return Object.assign(response, { data });
+    return { ok: response.ok, status: response.status, headers: response.headers, data };
   } catch (cause) {
     throw signal?.aborted
       ? new TokenVaultError('aborted', 'The request was abandoned.', { cause })
