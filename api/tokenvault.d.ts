@@ -53,7 +53,7 @@ declare class TokenVaultError extends Error {
     readonly status?: number;
     readonly providerCode?: string;
     readonly retryAfter?: number;
-    constructor(code: ErrorCode, message: string, { cause, status, providerCode, retryAfter }?: ErrorDetails & {
+    constructor(code: ErrorCode, message: string, details?: ErrorDetails & {
         cause?: unknown;
     });
     /** Whether trying again later may succeed (network trouble, 5xx, 429). */
