@@ -34,26 +34,28 @@ export function createSession(options: SessionOptions): Session {
   let sharesFromMemory = inMemory;
   let status: SessionStatus = 'loading';
   let snapshot = snapshotOf(status, undefined, 0);
-  // Bumped whenever the token set is replaced from outside a refresh: an older refresh may no longer land.
-  let generation = 0;
+  // Replaced whenever the token set is replaced from outside a refresh (sign-in, sign-out, another
+  // tab, dispose): aborting it cancels the refresh in flight and tells older work it may no longer land.
+  let epoch = new AbortController();
   let inflight: Promise<void> | undefined;
-  let abortInflight: AbortController | undefined;
   let failures = 0;
   let expiredNotified = false;
   let disposed = false;
 
-  const emitError = (error: TokenVaultError): void => events.emit('error', { error });
-  // Persistence reports its own failures as TokenVaultErrors with the details; this is a safety net.
-  const storageFailure = (error: unknown): TokenVaultError =>
-    toTokenVaultError(error, 'storage_unavailable', 'The session storage failed.');
+  // Persistence reports its own failures as TokenVaultErrors with the details; wrapping is a safety net.
+  const emitError = (error: unknown): void =>
+    events.emit('error', { error: toTokenVaultError(error, 'storage_unavailable', 'The session storage failed.') });
+  const newEpoch = (): AbortSignal => {
+    epoch.abort();
+    return (epoch = new AbortController()).signal;
+  };
   const isDue = (): boolean => !!tokens && now() >= refreshAt;
   const nextVersion = (): number => (version = Math.floor(Math.max(version, now())) + 1 + tabFraction);
   // Times that leave this tab (to disk or another tab) are on the device's wall clock. This tab's
   // clock runs ahead of it once the device clock was set back while the page was open (steadyClock),
   // and another tab's by another amount, so each converts on the way out and in.
-  const clockOffset = (): number => (options.now === undefined ? now() - Date.now() : 0);
-  const shifted = (set: TokenSet, by: number): TokenSet =>
-    by === 0 ? set : { ...set, expiresAt: set.expiresAt + by, receivedAt: set.receivedAt + by };
+  const clockOffset = (): number => (options.now ? 0 : now() - Date.now());
+  const shifted = (set: TokenSet, by: number): TokenSet => ({ ...set, expiresAt: set.expiresAt + by, receivedAt: set.receivedAt + by });
 
   function setState(next: SessionStatus): void {
     status = next;
@@ -77,8 +79,7 @@ export function createSession(options: SessionOptions): Session {
   }
 
   function forget(): void {
-    generation++;
-    abortInflight?.abort();
+    newEpoch();
     tokens = undefined;
     timer.cancel();
     setState('signedOut');
@@ -88,7 +89,7 @@ export function createSession(options: SessionOptions): Session {
     try {
       await persistence.write({ version: nextVersion(), tokens: shifted(next, -clockOffset()) });
     } catch (error) {
-      emitError(storageFailure(error));
+      emitError(error);
     }
     // Signed out (here or by another tab) while sealing: take back what was just written,
     // unless a newer sign-in has been stored since.
@@ -101,9 +102,8 @@ export function createSession(options: SessionOptions): Session {
     } catch (error) {
       // The vault has discarded a record that failed to open. Tokens already in memory are still
       // trustworthy (nobody can forge a sealed record), so a running session goes on and re-seals.
-      const failure = storageFailure(error);
-      emitError(failure);
-      throw failure;
+      emitError(error);
+      throw error;
     }
   }
 
@@ -113,16 +113,17 @@ export function createSession(options: SessionOptions): Session {
     const before = tokens;
     const after = shifted(stored.tokens, clockOffset());
     version = stored.version;
-    generation++;
+    newEpoch();
     adopt(after);
     // Another user's tokens are a sign-in, not a refresh.
-    if (!before || identityOf(before).claims?.sub !== identityOf(after).claims?.sub) {
-      events.emit('signedIn', { source: 'tab' });
-      return true;
-    }
-    if (before.refreshToken !== after.refreshToken) events.emit('rotated', { source: 'tab' });
-    events.emit('refreshed', { source: 'tab', expiresAt: after.expiresAt });
+    if (!before || identityOf(before).claims?.sub !== identityOf(after).claims?.sub) events.emit('signedIn', { source: 'tab' });
+    else announceRefresh('tab', before, after);
     return true;
+  }
+
+  function announceRefresh(source: 'local' | 'tab', before: TokenSet, after: TokenSet): void {
+    if (before.refreshToken !== after.refreshToken) events.emit('rotated', { source });
+    events.emit('refreshed', { source, expiresAt: after.expiresAt });
   }
 
   async function endSession(source: EventSource, revoked: boolean): Promise<void> {
@@ -130,7 +131,7 @@ export function createSession(options: SessionOptions): Session {
     forget();
     if (source !== 'tab') {
       const ended = nextVersion();
-      await persistence.clear().catch((error: unknown) => emitError(storageFailure(error)));
+      await persistence.clear().catch(emitError);
       tabs.announce({ kind: revoked ? 'revoked' : 'signedOut', version: ended });
       // Another tab may be sealing a refresh under the lock right now: clear again once it is done.
       void tabs.withLock(() => persistence.clear(ended)).catch(() => undefined);
@@ -149,36 +150,31 @@ export function createSession(options: SessionOptions): Session {
   const overtaken = (): TokenVaultError =>
     new TokenVaultError('aborted', 'Refresh overtaken by a sign-in, sign-out or other tab.');
 
-  async function exchange(force: boolean, startedIn: number, abort: AbortController): Promise<void> {
-    if (startedIn !== generation) return;
-    // Another tab may have refreshed while we waited for the lock: use its tokens, send nothing.
-    const adopted = adoptStored(await readStored().catch(() => undefined));
-    if (adopted || (!force && !isDue()) || !tokens) return;
+  async function exchange(force: boolean, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    // Another tab may have refreshed while we waited for the lock: its tokens are adopted (a new
+    // epoch), and nothing is sent.
+    adoptStored(await readStored().catch(() => undefined));
+    if (signal.aborted || (!force && !isDue()) || !tokens) return;
     const previous = tokens;
-    if (!previous.refreshToken) {
-      throw new TokenVaultError('not_signed_in', 'No refresh token; sign in again.');
-    }
-    const before = generation;
-    abortInflight = abort;
-    const response = await provider.refresh(previous.refreshToken, { signal: abort.signal });
-    if (before !== generation) throw overtaken();
+    if (!previous.refreshToken) throw new TokenVaultError('not_signed_in', 'No refresh token; sign in again.');
+    const response = await provider.refresh(previous.refreshToken, { signal });
+    if (signal.aborted) throw overtaken();
     const next = parseTokenResponse(response, now(), previous);
     await save(next);
-    if (before !== generation) throw overtaken();
+    if (signal.aborted) throw overtaken();
     adopt(next);
     tabs.announce({ kind: 'updated', version });
-    if (next.refreshToken !== previous.refreshToken) events.emit('rotated', { source: 'local' });
-    events.emit('refreshed', { source: 'local', expiresAt: next.expiresAt });
+    announceRefresh('local', previous, next);
   }
 
   async function runRefresh(force: boolean): Promise<void> {
-    const startedIn = generation;
-    const abort = new AbortController();
+    const { signal } = epoch;
     try {
-      await tabs.withLock(() => exchange(force, startedIn, abort));
+      await tabs.withLock(() => exchange(force, signal));
     } catch (error) {
       const failure = toTokenVaultError(error, 'provider_error', 'Refresh failed.');
-      if (startedIn !== generation || disposed) throw failure;
+      if (signal.aborted) throw failure;
       emitError(failure);
       if (failure.code === 'invalid_grant') {
         await endSession('provider', true);
@@ -188,8 +184,6 @@ export function createSession(options: SessionOptions): Session {
         timer.schedule(now() + backoffDelay(failures++, Math.random, (failure.retryAfter ?? 0) * 1000));
       }
       throw failure;
-    } finally {
-      if (abortInflight === abort) abortInflight = undefined;
     }
   }
 
@@ -207,7 +201,7 @@ export function createSession(options: SessionOptions): Session {
   async function backgroundRefresh(): Promise<void> {
     if (!tokens || disposed) return;
     if (!tokens.refreshToken) return noteExpiry();
-    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+    if (globalThis.navigator?.onLine === false) {
       // Offline: no request storm. The `online` event re-checks; meanwhile wake up at expiry to say so.
       noteExpiry();
       timer.schedule(tokens.expiresAt > now() ? tokens.expiresAt : now() + WAKE_CHECK_INTERVAL);
@@ -220,7 +214,7 @@ export function createSession(options: SessionOptions): Session {
     failures = 0;
     if (isDue()) void backgroundRefresh();
   };
-  if (typeof window !== 'undefined') window.addEventListener('online', onOnline);
+  globalThis.addEventListener?.('online', onOnline);
 
   function onTabMessage(message: TabMessage): void {
     if (!('version' in message) || message.version <= version || disposed) return;
@@ -239,7 +233,7 @@ export function createSession(options: SessionOptions): Session {
       try {
         persistence = indexedDbPersistence(name);
       } catch (error) {
-        emitError(storageFailure(error));
+        emitError(error);
         sharesFromMemory = true;
       }
     }
@@ -247,7 +241,8 @@ export function createSession(options: SessionOptions): Session {
     try {
       stored = inMemory ? await tabs.ask() : await readStored();
     } catch (error) {
-      if (error instanceof TokenVaultError && error.code === 'storage_unavailable') {
+      // A record that failed to open is gone; the database still works. Anything else: memory.
+      if ((error as TokenVaultError).code !== 'record_tampered') {
         persistence = peerPersistence(tabs);
         sharesFromMemory = true;
       }
@@ -277,13 +272,12 @@ export function createSession(options: SessionOptions): Session {
     async setTokens(response) {
       await live();
       const next = parseTokenResponse(response, now());
-      const mine = ++generation;
-      abortInflight?.abort();
+      const mine = newEpoch();
       // Memory first: a sign-out from another tab that lands while this is being sealed ends it cleanly.
       adopt(next);
       events.emit('signedIn', { source: 'local' });
       await save(next);
-      if (mine === generation) tabs.announce({ kind: 'updated', version });
+      if (!mine.aborted) tabs.announce({ kind: 'updated', version });
     },
     async getAccessToken() {
       await live();
@@ -332,11 +326,10 @@ export function createSession(options: SessionOptions): Session {
     dispose() {
       if (disposed) return;
       disposed = true;
-      generation++;
-      abortInflight?.abort();
+      epoch.abort();
       timer.dispose();
       tabs.dispose();
-      if (typeof window !== 'undefined') window.removeEventListener('online', onOnline);
+      globalThis.removeEventListener?.('online', onOnline);
       events.clear();
     },
   };
