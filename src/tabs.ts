@@ -66,17 +66,19 @@ export function createTabs(
       const { kind, id, version, at, session } = (data ?? {}) as Record<string, unknown>;
       if (typeof kind !== 'string') return;
       peersSeen = true;
-      if (kind === 'ask') {
-        const shared = answer();
-        if (shared && typeof id === 'string') post({ kind: 'share', id, session: shared });
-      } else if (kind === 'share') {
-        if (isStoredSession(session)) asking.get(id as string)?.(session);
-      } else if (kind === 'claim') {
-        if (typeof id === 'string' && Number.isFinite(at)) rivals.set(id, [at as number, Date.now()]);
-      } else if (kind === 'release') {
-        rivals.delete(id as string);
-      } else if ((kind === 'updated' || kind === 'signedOut' || kind === 'revoked') && Number.isFinite(version)) {
+      if ((kind === 'updated' || kind === 'signedOut' || kind === 'revoked') && Number.isFinite(version)) {
         onMessage({ kind, version: version as number });
+      } else if (typeof id === 'string') {
+        if (kind === 'ask') {
+          const shared = answer();
+          if (shared) post({ kind: 'share', id, session: shared });
+        } else if (kind === 'share') {
+          if (isStoredSession(session)) asking.get(id)?.(session);
+        } else if (kind === 'claim') {
+          if (Number.isFinite(at)) rivals.set(id, [at as number, Date.now()]);
+        } else if (kind === 'release') {
+          rivals.delete(id);
+        }
       }
     };
   }
