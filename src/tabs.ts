@@ -46,7 +46,7 @@ export function createTabs(
 ): Tabs {
   const lockName = `tokenvault:${name}`;
   const locks = globalThis.navigator?.locks;
-  const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(lockName);
+  const channel: BroadcastChannel | undefined = globalThis.BroadcastChannel && new BroadcastChannel(lockName);
   const asking = new Map<string, (session: StoredSession) => void>();
   // Without any other tab around, asking would only wait; tabs make themselves known by asking on start.
   let peersSeen = false;

@@ -88,7 +88,7 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
   // Cognito names each token's use: an ID token where the access token belongs is refused.
   for (const [claims, use] of [[accessClaims, 'access'], [idClaims, 'id']] as const) {
     const said = claims?.['token_use'];
-    if (said !== undefined && said !== use) throw invalidToken(`The ${use} token has token_use "${String(said)}".`);
+    if (said !== undefined && said !== use) throw invalidToken(`The ${use} token has token_use "${said}".`);
   }
   const { exp, iat } = accessClaims ?? {};
   if (!expiresIn && typeof exp !== 'number') throw invalidToken('The token response has no expires_in and the access token no exp.');
