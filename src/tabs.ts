@@ -47,7 +47,7 @@ export function createTabs(
   const lockName = `tokenvault:${name}`;
   const locks = globalThis.navigator?.locks;
   const channel: BroadcastChannel | undefined = globalThis.BroadcastChannel && new BroadcastChannel(lockName);
-  const asking = new Map<string, (session: StoredSession) => void>();
+  const asking = new Map<string, StoredSession[]>();
   // Without any other tab around, asking would only wait; tabs make themselves known by asking on start.
   let peersSeen = false;
   // Without Web Locks: other tabs' live claims on the lock, by id: when they claimed, when we heard.
@@ -73,7 +73,7 @@ export function createTabs(
           const shared = answer();
           if (shared) post({ kind: 'share', id, session: shared });
         } else if (kind === 'share') {
-          if (isStoredSession(session)) asking.get(id)?.(session);
+          if (isStoredSession(session)) asking.get(id)?.push(session);
         } else if (kind === 'claim') {
           if (Number.isFinite(at)) rivals.set(id, [at as number, Date.now()]);
         } else if (kind === 'release') {
@@ -145,14 +145,12 @@ export function createTabs(
     async ask() {
       if (!channel) return;
       const id = newId();
-      let newest: StoredSession | undefined;
-      asking.set(id, (session) => {
-        if (!newest || session.version > newest.version) newest = session;
-      });
+      const shared: StoredSession[] = [];
+      asking.set(id, shared);
       post({ kind: 'ask', id });
       await pause(ASK_WINDOW);
       asking.delete(id);
-      return newest;
+      return shared.sort((a, b) => b.version - a.version)[0];
     },
 
     get peersSeen() {
