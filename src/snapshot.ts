@@ -55,9 +55,7 @@ export function identityOf(tokens: TokenSet): Identity {
 
 /** Builds the snapshot for a state; the same object is returned by every read until the state changes. */
 export function snapshotOf(status: SessionStatus, tokens: TokenSet | undefined, refreshAt: number): SessionSnapshot {
-  if (tokens === undefined) return Object.freeze({ status });
-  const { claims, groups, username } = identityOf(tokens);
   return Object.freeze(
-    definedOnly({ status, tokens, claims, groups, username, expiresAt: tokens.expiresAt, refreshAt }),
+    tokens ? definedOnly({ status, tokens, ...identityOf(tokens), expiresAt: tokens.expiresAt, refreshAt }) : { status },
   );
 }

@@ -46,12 +46,12 @@ export function createTabs(
 ): Tabs {
   const lockName = `tokenvault:${name}`;
   const locks = globalThis.navigator?.locks;
-  const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(lockName);
-  const asking = new Map<string, (session: StoredSession) => void>();
+  const channel: BroadcastChannel | undefined = globalThis.BroadcastChannel && new BroadcastChannel(lockName);
+  const asking = new Map<string, StoredSession[]>();
   // Without any other tab around, asking would only wait; tabs make themselves known by asking on start.
   let peersSeen = false;
-  // Without Web Locks: other tabs' live claims on the lock, by id, with when they claimed and when we heard.
-  const rivals = new Map<string, { at: number; heard: number }>();
+  // Without Web Locks: other tabs' live claims on the lock, by id: when they claimed, when we heard.
+  const rivals = new Map<string, [at: number, heard: number]>();
 
   const post = (message: TabMessage): void => {
     try {
@@ -61,29 +61,32 @@ export function createTabs(
     }
   };
   // Same-origin, but not necessarily this version of tokenvault: every field is checked before use.
-  const listener = ({ data }: MessageEvent): void => {
-    const { kind, id, version, at, session } = (data ?? {}) as Record<string, unknown>;
-    if (typeof kind !== 'string') return;
-    peersSeen = true;
-    if (kind === 'ask') {
-      const shared = answer();
-      if (shared !== undefined && typeof id === 'string') post({ kind: 'share', id, session: shared });
-    } else if (kind === 'share') {
-      if (isStoredSession(session)) asking.get(id as string)?.(session);
-    } else if (kind === 'claim') {
-      if (typeof id === 'string' && Number.isFinite(at)) rivals.set(id, { at: at as number, heard: Date.now() });
-    } else if (kind === 'release') {
-      rivals.delete(id as string);
-    } else if ((kind === 'updated' || kind === 'signedOut' || kind === 'revoked') && Number.isFinite(version)) {
-      onMessage({ kind, version: version as number });
-    }
-  };
-  channel?.addEventListener('message', listener);
+  if (channel) {
+    channel.onmessage = ({ data }: MessageEvent): void => {
+      const { kind, id, version, at, session } = (data ?? {}) as Record<string, unknown>;
+      if (typeof kind !== 'string') return;
+      peersSeen = true;
+      if ((kind === 'updated' || kind === 'signedOut' || kind === 'revoked') && Number.isFinite(version)) {
+        onMessage({ kind, version: version as number });
+      } else if (typeof id === 'string') {
+        if (kind === 'ask') {
+          const shared = answer();
+          if (shared) post({ kind: 'share', id, session: shared });
+        } else if (kind === 'share') {
+          if (isStoredSession(session)) asking.get(id)?.push(session);
+        } else if (kind === 'claim') {
+          if (Number.isFinite(at)) rivals.set(id, [at as number, Date.now()]);
+        } else if (kind === 'release') {
+          rivals.delete(id);
+        }
+      }
+    };
+  }
 
   // Without Web Locks, this tab's own refreshes still run one at a time...
   const localLock = createSerial();
   const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-  const newId = (): string => Math.random().toString(36).slice(2);
+  const newId = (): string => `${Math.random()}`;
   const lockTimeout = (cause?: unknown): TokenVaultError =>
     new TokenVaultError('lock_timeout', 'Another tab held the refresh lock for too long.', { cause });
 
@@ -94,9 +97,9 @@ export function createTabs(
     const giveUpAt = Date.now() + LOCK_WAIT_TIMEOUT;
     const id = newId();
     const earlierRival = (at: number): boolean => {
-      for (const [rivalId, rival] of rivals) {
-        if (Date.now() - rival.heard > CLAIM_LEASE) rivals.delete(rivalId);
-        else if (rival.at < at || (rival.at === at && rivalId < id)) return true;
+      for (const [rivalId, [claimed, heard]] of rivals) {
+        if (Date.now() - heard > CLAIM_LEASE) rivals.delete(rivalId);
+        else if (claimed < at || (claimed === at && rivalId < id)) return true;
       }
       return false;
     };
@@ -119,51 +122,42 @@ export function createTabs(
   }
 
   return {
-    withLock<T>(task: () => Promise<T>): Promise<T> {
-      if (typeof locks?.request !== 'function') return localLock(() => (channel === undefined ? task() : channelLock(task)));
+    async withLock<T>(task: () => Promise<T>): Promise<T> {
+      if (!locks?.request) return localLock(() => (channel ? channelLock(task) : task()));
       // Waiting is abortable and bounded: a tab that hangs holding the lock cannot hang this one.
       const wait = new AbortController();
       const timer = setTimeout(() => wait.abort(), LOCK_WAIT_TIMEOUT);
-      const held = locks.request(lockName, { mode: 'exclusive', signal: wait.signal }, () => {
+      try {
+        // Exclusive, the default mode.
+        return await locks.request(lockName, { signal: wait.signal }, () => {
+          clearTimeout(timer);
+          return task();
+        });
+      } catch (error) {
+        throw wait.signal.aborted && !(error instanceof TokenVaultError) ? lockTimeout(error) : error;
+      } finally {
         clearTimeout(timer);
-        return task();
-      }) as Promise<T>;
-      return held
-        .catch((error: unknown) => {
-          if (wait.signal.aborted && !(error instanceof TokenVaultError)) {
-            throw lockTimeout(error);
-          }
-          throw error;
-        })
-        .finally(() => clearTimeout(timer));
+      }
     },
 
     announce: post,
 
-    ask() {
-      if (channel === undefined) return Promise.resolve(undefined);
+    async ask() {
+      if (!channel) return;
       const id = newId();
-      let newest: StoredSession | undefined;
-      asking.set(id, (session) => {
-        if (newest === undefined || session.version > newest.version) newest = session;
-      });
+      const shared: StoredSession[] = [];
+      asking.set(id, shared);
       post({ kind: 'ask', id });
-      return new Promise((resolve) =>
-        setTimeout(() => {
-          asking.delete(id);
-          resolve(newest);
-        }, ASK_WINDOW),
-      );
+      await pause(ASK_WINDOW);
+      asking.delete(id);
+      return shared.sort((a, b) => b.version - a.version)[0];
     },
 
     get peersSeen() {
       return peersSeen;
     },
 
-    dispose() {
-      asking.clear();
-      channel?.removeEventListener('message', listener);
-      channel?.close();
-    },
+    // A closed channel delivers nothing more, not even messages already on their way.
+    dispose: () => channel?.close(),
   };
 }

@@ -69,37 +69,29 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
   const cognito = 'AccessToken' in r;
   // A field by its OAuth 2.0 name; in a Cognito result by the same name in PascalCase (`id_token`: `IdToken`).
   const field = (name: string): unknown => r[cognito ? name.replace(/(?:^|_)(\w)/g, (_, c: string) => c.toUpperCase()) : name];
-  const text = (name: string): string | undefined => {
+  const text = (name: string, required?: boolean): string | undefined => {
     const value = field(name);
-    if (value == null) return undefined;
+    if (value == null && !required) return undefined;
     if (typeof value !== 'string' || !value) throw invalidToken(`The ${name} is not a non-empty string.`);
     return value;
   };
-  const accessToken = text('access_token');
-  if (!accessToken) throw invalidToken('The token response has no access_token.');
+  const accessToken = text('access_token', true)!;
   const idToken = text('id_token');
+  // A number or a numeric string; absent or '' means the access token's exp says.
   const lifetime = field('expires_in');
-  const expiresIn =
-    lifetime == null || lifetime === '' ? undefined : typeof lifetime === 'number' || typeof lifetime === 'string' ? +lifetime : NaN;
-  if (expiresIn !== undefined && !(expiresIn > 0 && expiresIn < Infinity)) throw invalidToken('The expires_in is not a positive number.');
+  const expiresIn = lifetime == null || lifetime === '' ? 0 : typeof lifetime === 'number' || typeof lifetime === 'string' ? +lifetime || NaN : NaN;
+  if (!(expiresIn >= 0 && expiresIn < Infinity)) throw invalidToken('The expires_in is not a positive number.');
 
   const accessClaims = decodeClaims(accessToken, 'access token');
-  const idClaims = idToken ? decodeClaims(idToken, 'ID token') : undefined;
-  if (idToken && !idClaims) throw invalidToken('The ID token is not a JWT.');
+  const idClaims = idToken ? decodeClaims(idToken, 'ID token') : {};
+  if (!idClaims) throw invalidToken('The ID token is not a JWT.');
   // Cognito names each token's use: an ID token where the access token belongs is refused.
   for (const [claims, use] of [[accessClaims, 'access'], [idClaims, 'id']] as const) {
     const said = claims?.['token_use'];
-    if (said !== undefined && said !== use) throw invalidToken(`The ${use} token has token_use "${String(said)}".`);
+    if (said !== undefined && said !== use) throw invalidToken(`The ${use} token has token_use "${said}".`);
   }
-
-  let expiresAt: number;
-  if (expiresIn) {
-    expiresAt = receivedAt + expiresIn * 1000;
-  } else {
-    const { exp, iat } = accessClaims ?? {};
-    if (typeof exp !== 'number') throw invalidToken('The access token is opaque and there is no expires_in.');
-    expiresAt = exp * 1000 - (typeof iat === 'number' ? iat * 1000 - receivedAt : 0);
-  }
+  const { exp, iat } = accessClaims ?? {};
+  if (!expiresIn && typeof exp !== 'number') throw invalidToken('The token response has no expires_in and the access token no exp.');
 
   // A refresh answer without a refresh token means "keep using the one you have";
   // the same goes for the ID token (it still says who the user is) and the scope.
@@ -109,7 +101,7 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
     refreshToken: text('refresh_token') ?? previous?.refreshToken,
     tokenType: text('token_type') ?? 'Bearer',
     scope: (cognito ? undefined : text('scope')) ?? previous?.scope,
-    expiresAt,
+    expiresAt: expiresIn ? receivedAt + expiresIn * 1000 : exp! * 1000 - (typeof iat === 'number' ? iat * 1000 - receivedAt : 0),
     receivedAt,
   });
 }
