@@ -27,41 +27,36 @@ const SET_BACK_TOLERANCE = 1_000;
  * Whole milliseconds, equal to `Date.now()` unless the clock was set back.
  */
 export function steadyClock(): () => number {
-  if (typeof performance === 'undefined') return () => Date.now();
+  // Without `performance`, Date stands in for the monotonic clock: then this is Date.now().
+  const monotonic = typeof performance === 'undefined' ? Date : performance;
   let last = Date.now();
-  let lastTicks = performance.now();
+  let lastTicks = monotonic.now();
   return () => {
     const wall = Date.now();
-    const ticks = performance.now();
-    const steady = last + (ticks - lastTicks);
+    const ticks = monotonic.now();
+    const steady = last + ticks - lastTicks;
     lastTicks = ticks;
-    last = wall < steady - SET_BACK_TOLERANCE ? steady : wall;
-    return Math.floor(last);
+    return Math.floor((last = wall < steady - SET_BACK_TOLERANCE ? steady : wall));
   };
 }
 
 /** Clamps a delay to what setTimeout honours, rounded up: a timer that fires early only has to be set again. */
 export function clampDelay(ms: number): number {
   // NaN and negative delays run at once; Infinity waits as long as a timer can.
-  return Number.isNaN(ms) ? 0 : Math.min(Math.max(0, Math.ceil(ms)), MAX_TIMER_DELAY);
-}
-
-/** How long before expiry to refresh a token that lives `lifetime` ms. */
-export function refreshMargin(lifetime: number, refreshBefore: number): number {
-  return Math.max(0, Math.min(refreshBefore, lifetime * SHORT_LIFETIME_SHARE));
+  return ms > 0 ? Math.min(Math.ceil(ms), MAX_TIMER_DELAY) : 0;
 }
 
 /** When to refresh a token received at `receivedAt` that expires at `expiresAt`, jitter included (earlier, never later). */
 export function nextRefreshAt(receivedAt: number, expiresAt: number, refreshBefore: number, random: () => number): number {
-  const margin = refreshMargin(expiresAt - receivedAt, refreshBefore);
-  return expiresAt - margin - random() * margin * JITTER_SHARE;
+  const margin = Math.max(0, Math.min(refreshBefore, (expiresAt - receivedAt) * SHORT_LIFETIME_SHARE));
+  return expiresAt - margin * (1 + random() * JITTER_SHARE);
 }
 
 /** Delay before retry number `attempt` (0-based) after a failure; honours a server's Retry-After. */
 export function backoffDelay(attempt: number, random: () => number, retryAfterMs = 0): number {
-  const ceiling = Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** Math.min(attempt, 30));
-  const jittered = Math.max(BACKOFF_FLOOR, random() * ceiling);
-  return Math.max(jittered, Math.min(retryAfterMs, BACKOFF_CAP * 10));
+  // 2 ** attempt grows to Infinity, which the cap takes in its stride.
+  const ceiling = Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt);
+  return Math.max(BACKOFF_FLOOR, random() * ceiling, Math.min(retryAfterMs, BACKOFF_CAP * 10));
 }
 
 /** Settles as `operation` does, or as `fallback()` does if `ms` pass first. */
