@@ -64,7 +64,8 @@ export function orAfter<T>(operation: Promise<T>, ms: number, fallback: () => T 
   let timeout: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
     operation,
-    new Promise<T>((resolve) => (timeout = setTimeout(() => resolve(fallback()), clampDelay(ms)))),
+    // Called in then(), so a fallback that throws rejects.
+    new Promise((resolve) => (timeout = setTimeout(resolve, clampDelay(ms)))).then(fallback),
   ]).finally(() => clearTimeout(timeout));
 }
 
@@ -91,27 +92,20 @@ export function createDeadlineTimer(now: () => number, onDue: () => void): Deadl
     clearTimeout(handle);
     if (deadline !== undefined) handle = setTimeout(check, clampDelay(Math.min(deadline - now(), WAKE_CHECK_INTERVAL)));
   };
-
-  function check(): void {
-    if (deadline === undefined) return;
-    if (now() < deadline) return arm();
-    deadline = undefined;
-    clearTimeout(handle);
-    onDue();
-  }
-
-  // After these, timers may have been late: tab shown, network back, page restored, window focused.
-  const onWake = (): void => check();
-  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
-    if (typeof document !== 'undefined') document[method]('visibilitychange', onWake);
-    if (typeof window !== 'undefined') for (const type of ['online', 'pageshow', 'focus']) window[method](type, onWake);
-  };
-  listen('addEventListener');
-
   const cancel = (): void => {
     deadline = undefined;
     arm();
   };
+  // Not yet due (or no deadline): arm again. Due: cancel first, so onDue may schedule anew.
+  const check = (): void => (deadline === undefined || now() < deadline ? arm() : (cancel(), onDue()));
+
+  // After these, timers may have been late: tab shown, network back, page restored, window focused.
+  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
+    if (typeof document !== 'undefined') document[method]('visibilitychange', check);
+    if (typeof window !== 'undefined') for (const type of ['online', 'pageshow', 'focus']) window[method](type, check);
+  };
+  listen('addEventListener');
+
   return {
     schedule(at) {
       deadline = at;
