@@ -101,8 +101,8 @@ export function createDeadlineTimer(now: () => number, onDue: () => void): Deadl
 
   // After these, timers may have been late: tab shown, network back, page restored, window focused.
   const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
-    if (typeof document !== 'undefined') document[method]('visibilitychange', check);
-    if (typeof window !== 'undefined') for (const type of ['online', 'pageshow', 'focus']) window[method](type, check);
+    globalThis.document?.[method]('visibilitychange', check);
+    for (const type of ['online', 'pageshow', 'focus']) globalThis.window?.[method](type, check);
   };
   listen('addEventListener');
 
