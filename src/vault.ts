@@ -73,7 +73,7 @@ export function indexedDbPersistence(name: string): Persistence {
   };
   /**
    * One transaction: without `values` it reads `keys`; with them it writes each key's value, or
-   * deletes the key where the value is undefined, and resolves once committed. Record and key
+   * deletes the key where there is no value, and resolves once committed. Record and key
    * always go through one transaction together, so another tab never sees one without the other.
    */
   const transact = async (keys: readonly string[], values?: readonly unknown[], retried?: boolean): Promise<unknown[]> => {
@@ -81,19 +81,18 @@ export function indexedDbPersistence(name: string): Persistence {
     const forget = (): void => {
       if (connection === opening) connection = undefined;
     };
-    opening.catch(forget);
-    const db = await opening;
-    db.onclose = db.onversionchange = () => {
-      db.close();
-      forget();
-    };
     let store: IDBObjectStore;
     try {
+      const db = await opening;
+      db.onclose = db.onversionchange = () => {
+        db.close();
+        forget();
+      };
       store = db.transaction(STORE, values && 'readwrite').objectStore(STORE);
     } catch (error) {
-      // The connection closed under us (deleted database, upgrade): reconnect once.
-      if (retried) throw error;
+      // Opening failed, or the connection closed under us (deleted database, upgrade): reconnect once.
       forget();
+      if (retried) throw error;
       return transact(keys, values, true);
     }
     if (!values) return Promise.all(keys.map((key) => promisifyRequest(store.get(key))));
