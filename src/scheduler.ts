@@ -55,8 +55,11 @@ export function nextRefreshAt(receivedAt: number, expiresAt: number, refreshBefo
 /** Delay before retry number `attempt` (0-based) after a failure; honours a server's Retry-After. */
 export function backoffDelay(attempt: number, random: () => number, retryAfterMs = 0): number {
   // 2 ** attempt grows to Infinity, which the cap takes in its stride.
-  const ceiling = Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt);
-  return Math.max(BACKOFF_FLOOR, random() * ceiling, Math.min(retryAfterMs, BACKOFF_CAP * 10));
+  return Math.max(
+    BACKOFF_FLOOR,
+    random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt),
+    Math.min(retryAfterMs, BACKOFF_CAP * 10),
+  );
 }
 
 /** Settles as `operation` does, or as `fallback()` does if `ms` pass first. */
