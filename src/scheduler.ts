@@ -93,7 +93,8 @@ export function createDeadlineTimer(now: () => number, onDue: () => void): Deadl
 
   const arm = (): void => {
     clearTimeout(handle);
-    if (deadline !== undefined) handle = setTimeout(check, clampDelay(Math.min(deadline - now(), WAKE_CHECK_INTERVAL)));
+    // At most a minute, so within what a timer honours; a past deadline (negative delay) runs at once.
+    if (deadline !== undefined) handle = setTimeout(check, Math.min(deadline - now(), WAKE_CHECK_INTERVAL));
   };
   const cancel = (): void => {
     deadline = undefined;
