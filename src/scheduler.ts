@@ -40,12 +40,6 @@ export function steadyClock(): () => number {
   };
 }
 
-/** Clamps a delay to what setTimeout honours, rounded up: a timer that fires early only has to be set again. */
-export function clampDelay(ms: number): number {
-  // NaN and negative delays run at once; Infinity waits as long as a timer can.
-  return ms > 0 ? Math.min(Math.ceil(ms), MAX_TIMER_DELAY) : 0;
-}
-
 /** When to refresh a token received at `receivedAt` that expires at `expiresAt`, jitter included (earlier, never later). */
 export function nextRefreshAt(receivedAt: number, expiresAt: number, refreshBefore: number, random: () => number): number {
   const margin = Math.max(0, Math.min(refreshBefore, (expiresAt - receivedAt) * SHORT_LIFETIME_SHARE));
@@ -67,8 +61,9 @@ export function orAfter<T>(operation: Promise<T>, ms: number, fallback: () => T 
   let timeout: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
     operation,
-    // Called in then(), so a fallback that throws rejects.
-    new Promise((resolve) => (timeout = setTimeout(resolve, clampDelay(ms)))).then(fallback),
+    // Rounded up, so never early; Infinity waits as long as a timer can; NaN and negative delays
+    // run at once (setTimeout's own rule). Called in then(), a fallback that throws rejects.
+    new Promise((resolve) => (timeout = setTimeout(resolve, Math.min(Math.ceil(ms), MAX_TIMER_DELAY)))).then(fallback),
   ]).finally(() => clearTimeout(timeout));
 }
 
