@@ -54,8 +54,6 @@ export class TokenVaultError extends Error {
   declare readonly providerCode?: string;
   declare readonly retryAfter?: number;
 
-  // The published declaration (api/tokenvault.d.ts) names the fields of `details`.
-  constructor(code: ErrorCode, message: string, { cause, status, providerCode, retryAfter }?: ErrorDetails & { cause?: unknown });
   constructor(code: ErrorCode, message: string, details?: ErrorDetails & { cause?: unknown }) {
     // Error() takes `cause` from the details; the other details become fields.
     super(message, details);
