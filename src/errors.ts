@@ -36,8 +36,6 @@ export type ErrorCode =
   /** The options given to tokenvault are wrong. */
   | 'invalid_config';
 
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['network', 'server_error', 'rate_limited', 'lock_timeout']);
-
 /** Details a provider may attach; never a token. */
 export interface ErrorDetails {
   /** HTTP status, when there was a response. */
@@ -56,7 +54,7 @@ export class TokenVaultError extends Error {
   declare readonly providerCode?: string;
   declare readonly retryAfter?: number;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails & { cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails & { cause?: unknown }) {
     // Error() takes `cause` from the details; the other details become fields.
     super(message, details);
     Object.assign(this, details, { code });
@@ -64,7 +62,7 @@ export class TokenVaultError extends Error {
 
   /** Whether trying again later may succeed (network trouble, 5xx, 429). */
   get retryable(): boolean {
-    return RETRYABLE.has(this.code);
+    return (['network', 'server_error', 'rate_limited', 'lock_timeout'] as ErrorCode[]).includes(this.code);
   }
 }
 

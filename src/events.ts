@@ -6,29 +6,30 @@ export interface Emitter<Events extends object> {
   clear(): void;
 }
 
-/** Creates an emitter: one listener set per event type. */
+/** Creates an emitter: one set of subscriptions, each a [type, listener] pair. */
 export function createEmitter<Events extends object>(): Emitter<Events> {
-  const byType = new Map<keyof Events, Set<(event: never) => void>>();
+  // A new pair per on(), so the same function subscribed twice gets two independent subscriptions.
+  const subscriptions = new Set<[keyof Events, (event: never) => void]>();
   return {
     on(type, listener) {
-      // Wrap so the same function subscribed twice gets two independent subscriptions.
-      const entry = (event: Events[typeof type]): void => listener(event);
-      let listeners = byType.get(type);
-      if (listeners === undefined) byType.set(type, (listeners = new Set()));
-      listeners.add(entry);
-      return () => void listeners.delete(entry);
+      const entry: [keyof Events, (event: never) => void] = [type, listener];
+      subscriptions.add(entry);
+      return () => void subscriptions.delete(entry);
     },
     emit(type, event) {
-      for (const listener of [...(byType.get(type) ?? [])]) {
-        try {
-          listener(event as never);
-        } catch (error) {
-          // The page's error handlers see what a listener threw; the caller goes on.
-          if (typeof reportError === 'function') reportError(error);
-          else setTimeout(() => { throw error; });
+      // A copy: listeners added or removed meanwhile do not change this round.
+      for (const [t, listener] of [...subscriptions]) {
+        if (t === type) {
+          try {
+            listener(event as never);
+          } catch (error) {
+            // The page's error handlers see what a listener threw; the caller goes on.
+            if (typeof reportError === 'function') reportError(error);
+            else setTimeout(() => { throw error; });
+          }
         }
       }
     },
-    clear: () => byType.clear(),
+    clear: () => subscriptions.clear(),
   };
 }

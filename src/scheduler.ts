@@ -27,41 +27,33 @@ const SET_BACK_TOLERANCE = 1_000;
  * Whole milliseconds, equal to `Date.now()` unless the clock was set back.
  */
 export function steadyClock(): () => number {
-  if (typeof performance === 'undefined') return () => Date.now();
+  // Without `performance`, Date stands in for the monotonic clock: then this is Date.now().
+  const monotonic = typeof performance === 'undefined' ? Date : performance;
   let last = Date.now();
-  let lastTicks = performance.now();
+  let lastTicks = monotonic.now();
   return () => {
     const wall = Date.now();
-    const ticks = performance.now();
-    const steady = last + (ticks - lastTicks);
+    const ticks = monotonic.now();
+    const steady = last + ticks - lastTicks;
     lastTicks = ticks;
-    last = wall < steady - SET_BACK_TOLERANCE ? steady : wall;
-    return Math.floor(last);
+    return Math.floor((last = wall < steady - SET_BACK_TOLERANCE ? steady : wall));
   };
-}
-
-/** Clamps a delay to what setTimeout honours, rounded up: a timer that fires early only has to be set again. */
-export function clampDelay(ms: number): number {
-  // NaN and negative delays run at once; Infinity waits as long as a timer can.
-  return Number.isNaN(ms) ? 0 : Math.min(Math.max(0, Math.ceil(ms)), MAX_TIMER_DELAY);
-}
-
-/** How long before expiry to refresh a token that lives `lifetime` ms. */
-export function refreshMargin(lifetime: number, refreshBefore: number): number {
-  return Math.max(0, Math.min(refreshBefore, lifetime * SHORT_LIFETIME_SHARE));
 }
 
 /** When to refresh a token received at `receivedAt` that expires at `expiresAt`, jitter included (earlier, never later). */
 export function nextRefreshAt(receivedAt: number, expiresAt: number, refreshBefore: number, random: () => number): number {
-  const margin = refreshMargin(expiresAt - receivedAt, refreshBefore);
-  return expiresAt - margin - random() * margin * JITTER_SHARE;
+  const margin = Math.max(0, Math.min(refreshBefore, (expiresAt - receivedAt) * SHORT_LIFETIME_SHARE));
+  return expiresAt - margin * (1 + random() * JITTER_SHARE);
 }
 
 /** Delay before retry number `attempt` (0-based) after a failure; honours a server's Retry-After. */
 export function backoffDelay(attempt: number, random: () => number, retryAfterMs = 0): number {
-  const ceiling = Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** Math.min(attempt, 30));
-  const jittered = Math.max(BACKOFF_FLOOR, random() * ceiling);
-  return Math.max(jittered, Math.min(retryAfterMs, BACKOFF_CAP * 10));
+  // 2 ** attempt grows to Infinity, which the cap takes in its stride.
+  return Math.max(
+    BACKOFF_FLOOR,
+    random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt),
+    Math.min(retryAfterMs, BACKOFF_CAP * 10),
+  );
 }
 
 /** Settles as `operation` does, or as `fallback()` does if `ms` pass first. */
@@ -69,7 +61,9 @@ export function orAfter<T>(operation: Promise<T>, ms: number, fallback: () => T 
   let timeout: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([
     operation,
-    new Promise<T>((resolve) => (timeout = setTimeout(() => resolve(fallback()), clampDelay(ms)))),
+    // Rounded up, so never early; Infinity waits as long as a timer can; NaN and negative delays
+    // run at once (setTimeout's own rule). Called in then(), a fallback that throws rejects.
+    new Promise((resolve) => (timeout = setTimeout(resolve, Math.min(Math.ceil(ms), MAX_TIMER_DELAY)))).then(fallback),
   ]).finally(() => clearTimeout(timeout));
 }
 
@@ -94,29 +88,23 @@ export function createDeadlineTimer(now: () => number, onDue: () => void): Deadl
 
   const arm = (): void => {
     clearTimeout(handle);
-    if (deadline !== undefined) handle = setTimeout(check, clampDelay(Math.min(deadline - now(), WAKE_CHECK_INTERVAL)));
+    // At most a minute, so within what a timer honours; a past deadline (negative delay) runs at once.
+    if (deadline !== undefined) handle = setTimeout(check, Math.min(deadline - now(), WAKE_CHECK_INTERVAL));
   };
-
-  function check(): void {
-    if (deadline === undefined) return;
-    if (now() < deadline) return arm();
-    deadline = undefined;
-    clearTimeout(handle);
-    onDue();
-  }
-
-  // After these, timers may have been late: tab shown, network back, page restored, window focused.
-  const onWake = (): void => check();
-  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
-    if (typeof document !== 'undefined') document[method]('visibilitychange', onWake);
-    if (typeof window !== 'undefined') for (const type of ['online', 'pageshow', 'focus']) window[method](type, onWake);
-  };
-  listen('addEventListener');
-
   const cancel = (): void => {
     deadline = undefined;
     arm();
   };
+  // Not yet due (or no deadline): arm again. Due: cancel first, so onDue may schedule anew.
+  const check = (): void => (deadline === undefined || now() < deadline ? arm() : (cancel(), onDue()));
+
+  // After these, timers may have been late: tab shown, network back, page restored, window focused.
+  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
+    globalThis.document?.[method]('visibilitychange', check);
+    for (const type of ['online', 'pageshow', 'focus']) globalThis.window?.[method](type, check);
+  };
+  listen('addEventListener');
+
   return {
     schedule(at) {
       deadline = at;

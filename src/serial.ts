@@ -4,9 +4,6 @@ export type Serial = <T>(task: () => Promise<T>) => Promise<T>;
 /** Creates an empty queue of tasks. */
 export function createSerial(): Serial {
   let tail: Promise<unknown> = Promise.resolve();
-  return (task) => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+  // A task runs once the one before settles, either way; its caller handles its outcome.
+  return (task) => (tail = tail.then(task, task));
 }

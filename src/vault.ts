@@ -73,7 +73,7 @@ export function indexedDbPersistence(name: string): Persistence {
   };
   /**
    * One transaction: without `values` it reads `keys`; with them it writes each key's value, or
-   * deletes the key where the value is undefined, and resolves once committed. Record and key
+   * deletes the key where there is no value, and resolves once committed. Record and key
    * always go through one transaction together, so another tab never sees one without the other.
    */
   const transact = async (keys: readonly string[], values?: readonly unknown[], retried?: boolean): Promise<unknown[]> => {
@@ -81,23 +81,22 @@ export function indexedDbPersistence(name: string): Persistence {
     const forget = (): void => {
       if (connection === opening) connection = undefined;
     };
-    opening.catch(forget);
-    const db = await opening;
-    db.onclose = db.onversionchange = () => {
-      db.close();
-      forget();
-    };
     let store: IDBObjectStore;
     try {
-      store = db.transaction(STORE, values ? 'readwrite' : 'readonly').objectStore(STORE);
+      const db = await opening;
+      db.onclose = db.onversionchange = () => {
+        db.close();
+        forget();
+      };
+      store = db.transaction(STORE, values && 'readwrite').objectStore(STORE);
     } catch (error) {
-      // The connection closed under us (deleted database, upgrade): reconnect once.
-      if (retried) throw error;
+      // Opening failed, or the connection closed under us (deleted database, upgrade): reconnect once.
       forget();
+      if (retried) throw error;
       return transact(keys, values, true);
     }
     if (!values) return Promise.all(keys.map((key) => promisifyRequest(store.get(key))));
-    keys.forEach((key, i) => (values[i] === undefined ? store.delete(key) : store.put(values[i], key)));
+    keys.forEach((key, i) => (values[i] ? store.put(values[i], key) : store.delete(key)));
     // Written: nobody reads what a write resolves to.
     return promisifyRequest(store.transaction) as Promise<never>;
   };
@@ -144,9 +143,9 @@ export function indexedDbPersistence(name: string): Persistence {
 
   const serial = createSerial();
   const queue = <T>(task: () => Promise<T>): Promise<T> =>
-    orAfter(serial(task), STORAGE_TIMEOUT, () =>
-      Promise.reject(new TokenVaultError('storage_unavailable', 'IndexedDB timed out.')),
-    ).catch((error: unknown) => {
+    orAfter(serial(task), STORAGE_TIMEOUT, () => {
+      throw new TokenVaultError('storage_unavailable', 'IndexedDB timed out.');
+    }).catch((error: unknown) => {
       throw toTokenVaultError(error, 'storage_unavailable', 'IndexedDB failed.');
     });
   return {
@@ -163,7 +162,7 @@ export function indexedDbPersistence(name: string): Persistence {
 /** `persist: 'memory'`: nothing is written; a session is read by asking the other open tabs. */
 export function peerPersistence(tabs: Tabs): Persistence {
   return {
-    read: () => (tabs.peersSeen ? tabs.ask() : Promise.resolve(undefined)),
+    read: async () => (tabs.peersSeen ? tabs.ask() : undefined),
     write: async () => {},
     clear: async () => {},
   };
