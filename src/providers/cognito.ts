@@ -99,7 +99,7 @@ export function cognito(options: CognitoOptions): CognitoProvider {
   }
   let { endpoint } = options;
   if (endpoint === undefined) endpoint = region && `${serviceOrigin(region)}/`;
-  else check(/^https?:$/.test(urlOption(endpoint, 'cognito(): endpoint').protocol), 'cognito(): endpoint must be an http(s) URL.');
+  else urlOption(endpoint, 'cognito(): endpoint');
   check(endpoint || managedLogin, 'cognito(): give region (or userPoolId), endpoint or domain.');
   const issuer = region && userPoolId && `${serviceOrigin(region)}/${userPoolId}`;
 

@@ -17,13 +17,15 @@ export function check(ok: unknown, message: string): asserts ok {
   if (!ok) throw new TokenVaultError('invalid_config', message);
 }
 
-/** Parses option `name` as an absolute URL, else throws `invalid_config`. */
-export function urlOption(value: unknown, name: string): URL {
+/** Parses option `name` as an absolute http(s) URL (any scheme with `anyScheme`), else throws `invalid_config`. */
+export function urlOption(value: unknown, name: string, anyScheme?: boolean): URL {
   try {
-    return new URL(value as string);
-  } catch (cause) {
-    throw new TokenVaultError('invalid_config', `${name} must be an absolute URL.`, { cause });
+    const url = new URL(value as string);
+    if (anyScheme || /^https?:$/.test(url.protocol)) return url;
+  } catch {
+    // Not a URL at all: the same answer.
   }
+  throw new TokenVaultError('invalid_config', `${name} must be an absolute ${anyScheme ? '' : 'http(s) '}URL.`);
 }
 
 /**

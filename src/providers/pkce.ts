@@ -72,7 +72,8 @@ function pendingAt(store: Storage, key: string): PendingSignIn | undefined {
 export async function beginSignIn(client: SignInClient, options: SignInOptions): Promise<string> {
   const { redirectUri, issuer } = options;
   const url = urlOption(options.authorizationEndpoint, 'beginSignIn(): authorizationEndpoint');
-  urlOption(redirectUri, 'beginSignIn(): redirectUri');
+  // An app's own scheme (`com.example.app:/callback`) is a valid redirect URI too.
+  urlOption(redirectUri, 'beginSignIn(): redirectUri', true);
   const scope = options.scope ?? 'openid';
   const nonce =
     options.nonce === false ? undefined : (options.nonce ?? (scope.split(' ').includes('openid') ? randomString(16) : undefined));

@@ -111,6 +111,8 @@ describe('oauth2() options', () => {
     [{ tokenEndpoint: 'not a url', clientId: 'c' }],
     [{ tokenEndpoint: 'https://x/token', clientId: '' }],
     [{ tokenEndpoint: 'https://x/token', clientId: 'c', revocationEndpoint: '/relative' }],
+    [{ tokenEndpoint: 'javascript:alert(1)', clientId: 'c' }],
+    [{ tokenEndpoint: 'file:///etc/token', clientId: 'c' }],
   ])('rejects %j with invalid_config', (options) => {
     expect(() => oauth2(options as never)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
   });
