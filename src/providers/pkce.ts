@@ -1,6 +1,6 @@
 import { TokenVaultError } from '../errors.js';
 import { decodeClaims, type OAuthTokenResponse } from '../tokens.js';
-import { check, told, urlOption } from './http.js';
+import { told, urlOption } from './http.js';
 import type { OAuth2Provider } from './oauth2.js';
 
 /** Where to send the user to sign in, and what to ask for. */
@@ -109,9 +109,7 @@ export async function beginSignIn(client: SignInClient, options: SignInOptions):
  * for a wrong nonce, and the provider's errors for a refused code.
  */
 export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<OAuthTokenResponse> {
-  const url = callbackUrl ?? globalThis.location?.href;
-  check(url, 'completeSignIn(): pass the callback URL.');
-  const params = new URL(url).searchParams;
+  const params = urlOption(callbackUrl ?? globalThis.location?.href, 'completeSignIn(): the callback URL', true).searchParams;
   const store = storage();
   // Without a state the key ends in "null", which no sign-in uses.
   const key = KEY_PREFIX + params.get('state');

@@ -118,6 +118,12 @@ describe('beginSignIn', () => {
     expect(error.code).toBe('invalid_config');
   });
 
+  it('refuses a callback that is not a URL with invalid_config', async () => {
+    const provider = oauth2({ tokenEndpoint: 'https://op.example/token', clientId: 'spa' });
+    const error = await rejection(completeSignIn(provider, 'code=abc&state=xyz'));
+    expect(error.code).toBe('invalid_config');
+  });
+
   it('forgets sign-ins abandoned long ago', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
