@@ -1,5 +1,6 @@
 import { expect, vi } from 'vitest';
 import { TokenVaultError } from '../src/errors.js';
+import type { Session, SessionEvents } from '../src/index.js';
 import type { FetchLike } from '../src/providers/types.js';
 
 const base64url = (value: string): string => Buffer.from(value).toString('base64url');
@@ -123,4 +124,11 @@ export function holdNextAnswer(endpoint: FakeEndpoint): { requested: Promise<voi
     return new Promise<Response>((resolve) => (release = resolve));
   });
   return held;
+}
+
+/** Records the events of `types` a session emits, in order, as [type, event] pairs. */
+export function record<K extends keyof SessionEvents>(session: Session, ...types: K[]): Array<[K, SessionEvents[K]]> {
+  const seen: Array<[K, SessionEvents[K]]> = [];
+  for (const type of types) session.on(type, (event) => seen.push([type, event]));
+  return seen;
 }

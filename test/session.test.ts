@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSession, oauth2, TokenVaultError, type Session, type SessionEvents } from '../src/index.js';
+import { createSession, oauth2, TokenVaultError, type Session } from '../src/index.js';
 import { ASK_WINDOW } from '../src/tabs.js';
-import { advance, fakeEndpoint, holdNextAnswer, json, jwt, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
+import { advance, fakeEndpoint, holdNextAnswer, json, jwt, record, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
 
 const TOKEN_ENDPOINT = 'https://id.example.com/token';
 let sessions: Session[] = [];
@@ -24,12 +24,6 @@ async function makeSession(endpoint: FakeEndpoint, options: Partial<Parameters<t
   await vi.advanceTimersByTimeAsync(ASK_WINDOW);
   await session.ready;
   return session;
-}
-
-function record<K extends keyof SessionEvents>(session: Session, ...types: K[]): Array<[K, SessionEvents[K]]> {
-  const seen: Array<[K, SessionEvents[K]]> = [];
-  for (const type of types) session.on(type, (event) => seen.push([type, event]));
-  return seen;
 }
 
 const tokenRequests = (endpoint: FakeEndpoint) => endpoint.requests.filter((r) => r.get('grant_type') === 'refresh_token');

@@ -4,7 +4,7 @@ import { createStore, entries, get, set } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, type Session, type SessionEvents } from '../src/index.js';
 import { CLAIM_LEASE, CLAIM_WINDOW, LOCK_WAIT_TIMEOUT } from '../src/tabs.js';
-import { fakeEndpoint, holdNextAnswer, json, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
+import { fakeEndpoint, holdNextAnswer, json, record, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
 import { fakeLocks, type FakeLocks } from './web-locks.js';
 
 let tabs: Session[] = [];
@@ -21,12 +21,6 @@ function openTab(endpoint: FakeEndpoint, persist: 'indexeddb' | 'memory' = 'inde
   });
   tabs.push(tab);
   return tab;
-}
-
-function collect(tab: Session, ...types: Array<keyof SessionEvents>): Array<[string, unknown]> {
-  const seen: Array<[string, unknown]> = [];
-  for (const type of types) tab.on(type, (event) => seen.push([type, event]));
-  return seen;
 }
 
 /** Two tabs, signed in (as ada) in the first; the second has picked it up. */
@@ -59,7 +53,7 @@ describe('one refresh for all tabs', () => {
     await a.setTokens(tokenResponse());
     await vi.waitFor(() => expect(c.getSnapshot().status).toBe('signedIn'));
     await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedIn'));
-    const bEvents = collect(b, 'refreshed', 'rotated');
+    const bEvents = record(b, 'refreshed', 'rotated');
 
     clock += 3600_000; // everyone wakes up late
     const tokens = await Promise.all([a, b, c].flatMap((tab) => [tab.getAccessToken(), tab.getAccessToken()]));
@@ -107,7 +101,7 @@ describe('one refresh for all tabs', () => {
     await a.setTokens(tokenResponse({ lifetime: 600 }));
     const releaseHungTab = await locks.hold('tokenvault:app');
     clock += 590_000; // due, still valid
-    const errors = collect(a, 'error');
+    const errors = record(a, 'error');
     const attempt = a.refresh().catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(LOCK_WAIT_TIMEOUT);
     expect(await attempt).toMatchObject({ code: 'lock_timeout' });
@@ -158,7 +152,7 @@ describe('sign-out and revocation reach every tab', () => {
   it('signOut() in one tab signs out the others and leaves IndexedDB empty', async () => {
     const endpoint = fakeEndpoint();
     const [a, b] = await twoSignedInTabs(endpoint);
-    const bEvents = collect(b, 'signedOut', 'revoked');
+    const bEvents = record(b, 'signedOut', 'revoked');
     await a.signOut();
     await vi.waitFor(() => expect(b.getSnapshot().status).toBe('signedOut'));
     expect(bEvents).toEqual([['signedOut', { source: 'tab' }]]);
@@ -168,7 +162,7 @@ describe('sign-out and revocation reach every tab', () => {
   it('revoke() in one tab fires revoked and signedOut in the others', async () => {
     const endpoint = fakeEndpoint();
     const [a, b] = await twoSignedInTabs(endpoint);
-    const bEvents = collect(b, 'signedOut', 'revoked');
+    const bEvents = record(b, 'signedOut', 'revoked');
     await a.revoke();
     await vi.waitFor(() => expect(bEvents).toHaveLength(2));
     expect(bEvents).toEqual([
@@ -182,7 +176,7 @@ describe('sign-out and revocation reach every tab', () => {
     const [a, b] = [openTab(endpoint), openTab(endpoint)];
     await a.setTokens(tokenResponse({ sub: 'ada' }));
     await vi.waitFor(() => expect(b.getSnapshot().claims?.sub).toBe('ada'));
-    const aEvents = collect(a, 'signedIn');
+    const aEvents = record(a, 'signedIn');
     await b.setTokens(tokenResponse({ sub: 'grace' }));
     await vi.waitFor(() => expect(a.getSnapshot().claims?.sub).toBe('grace'));
     expect(aEvents).toEqual([['signedIn', { source: 'tab' }]]);
@@ -249,7 +243,7 @@ describe('offline', () => {
     const a = openTab(endpoint, 'memory');
     await vi.advanceTimersByTimeAsync(200);
     await a.setTokens(tokenResponse({ lifetime: 120 }));
-    const events = collect(a, 'expired', 'signedOut', 'refreshed');
+    const events = record(a, 'expired', 'signedOut', 'refreshed');
     const online = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
     for (let t = 0; t < 600; t += 5) {
       clock += 5_000;

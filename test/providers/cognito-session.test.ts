@@ -3,10 +3,10 @@
 import { base64url } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ASK_WINDOW } from '../../src/tabs.js';
-import { createSession, TokenVaultError, type Session, type SessionEvents } from '../../src/index.js';
+import { createSession, TokenVaultError, type Session } from '../../src/index.js';
 import { cognito, type CognitoOptions } from '../../src/providers/cognito.js';
 import type { FetchLike } from '../../src/providers/types.js';
-import { advance, settle, useFakeClock } from '../helpers.js';
+import { advance, record, settle, useFakeClock } from '../helpers.js';
 
 function jwt(payload: Record<string, unknown>): string {
   const part = (value: unknown): string => base64url.encode(JSON.stringify(value));
@@ -90,11 +90,6 @@ async function makeSession(api: UserPoolApi, options: Partial<CognitoOptions> = 
   return session;
 }
 
-function record(session: Session, ...types: Array<keyof SessionEvents>): Array<[string, unknown]> {
-  const seen: Array<[string, unknown]> = [];
-  for (const type of types) session.on(type, (event) => seen.push([type, event]));
-  return seen;
-}
 
 beforeEach(() => useFakeClock());
 afterEach(() => {
