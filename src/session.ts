@@ -107,9 +107,9 @@ export function createSession(options: SessionOptions): Session {
     }
   }
 
-  /** Takes what another tab stored if it is newer than what this tab holds; says whether it did. */
-  function adoptStored(stored: StoredSession | undefined): boolean {
-    if (!stored || stored.version <= version || disposed) return false;
+  /** Takes what another tab stored if it is newer than what this tab holds. */
+  function adoptStored(stored: StoredSession | undefined): void {
+    if (!stored || stored.version <= version || disposed) return;
     const before = tokens;
     const after = shifted(stored.tokens, clockOffset());
     version = stored.version;
@@ -118,7 +118,6 @@ export function createSession(options: SessionOptions): Session {
     // Another user's tokens are a sign-in, not a refresh.
     if (!before || identityOf(before).claims?.sub !== identityOf(after).claims?.sub) events.emit('signedIn', { source: 'tab' });
     else announceRefresh('tab', before, after);
-    return true;
   }
 
   function announceRefresh(source: 'local' | 'tab', before: TokenSet, after: TokenSet): void {
