@@ -60,6 +60,56 @@ declare class TokenVaultError extends Error {
     get retryable(): boolean;
 }
 
+/** Tells when the page may have been asleep (tab shown, network back, page restored, window focused); returns the unsubscribe. */
+type WakeSignals = (listener: () => void) => () => void;
+
+/** One tab's line to the other tabs of its origin (a BroadcastChannel in browsers). */
+interface TabChannel {
+    post(message: unknown): void;
+    /** Calls `listener` with each message another tab posts. */
+    listen(listener: (message: unknown) => void): void;
+    close(): void;
+}
+/** What the sealed record needs: IndexedDB, WebCrypto and the origin the record is bound to. */
+interface StoragePort {
+    readonly indexedDB: IDBFactory;
+    readonly subtle: SubtleCrypto;
+    readonly origin: string;
+}
+/** Web Locks, as far as the session uses them (exclusive mode, abortable waits). */
+interface LockPort {
+    request<T>(name: string, options: {
+        signal?: AbortSignal;
+    }, task: () => Promise<T>): Promise<T>;
+}
+/** The network, as the page sees it. */
+interface NetworkPort {
+    isOnline(): boolean;
+    /** Calls `listener` when the network comes back; returns the unsubscribe. */
+    onOnline(listener: () => void): () => void;
+}
+/**
+ * The browser as a session uses it. Every part can be replaced (tests, hosts other
+ * than a browser); a part that is `undefined` is absent, and the session does without it.
+ * The provider's network calls go through the provider's own `fetch` option.
+ */
+interface SessionPorts {
+    /** The device's wall clock, in ms since the epoch. */
+    now: () => number;
+    /** Random numbers in [0, 1), for jitter and tab ids. */
+    random: () => number;
+    /** Where the sealed record lives; absent: in memory only. */
+    storage: StoragePort | undefined;
+    /** Web Locks; absent: tabs take turns on the channel instead. */
+    locks: LockPort | undefined;
+    /** Opens the channel to the other tabs; absent: no other tab hears of this one. */
+    channel: ((name: string) => TabChannel) | undefined;
+    /** When the page may have slept; absent: no background refresh (tokens are refreshed when asked for). */
+    wake: WakeSignals | undefined;
+    /** Online and offline; absent: always online. */
+    network: NetworkPort | undefined;
+}
+
 /** A token endpoint's answer in OAuth 2.0 shape (RFC 6749 §5.1). */
 interface OAuthTokenResponse {
     access_token: string;
@@ -114,9 +164,28 @@ interface Provider {
     refresh(refreshToken: string, options?: ProviderCallOptions): Promise<TokenResponse>;
     /** Revokes the refresh token (and with it the grant) at the provider. */
     revoke?(refreshToken: string, options?: ProviderCallOptions): Promise<void>;
+    /** Called once by `createSession()` with the session's key slots (for providers that bind keys, like DPoP). */
+    attach?(context: ProviderContext): void;
 }
 /** The `fetch` signature tokenvault needs; inject one in tests or to add headers. */
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+/**
+ * Named values a provider keeps with the session (a DPoP key pair): stored next to the sealing
+ * key by structured clone, so a non-extractable `CryptoKey` stays one; shared by the session's
+ * tabs; deleted with the session on sign-out and revocation.
+ */
+interface KeySlots {
+    /** The slot's value, or undefined. */
+    get(slot: string): Promise<unknown>;
+    /** The slot's value, created (once for all tabs, under the refresh lock) when there is none. */
+    getOrCreate<T>(slot: string, create: () => Promise<T>): Promise<T>;
+}
+/** What a session hands its provider when it is created. */
+interface ProviderContext {
+    /** The session's name. */
+    readonly name: string;
+    readonly slots: KeySlots;
+}
 
 /** Where a session is in its life. */
 type SessionStatus = 'loading' | 'signedOut' | 'signedIn' | 'refreshing';
@@ -146,11 +215,13 @@ interface SessionOptions {
     persist?: 'indexeddb' | 'memory';
     /** Seconds before expiry to refresh (default 60; less for short-lived tokens). */
     refreshBefore?: number;
-    /** The clock, in ms since the epoch. For tests; default `Date.now`. */
+    /** The device's clock, in ms since the epoch (default `Date.now`); shorthand for `ports.now`. */
     now?: () => number;
+    /** The browser parts the session uses (storage, locks, channel, clock …), for tests and other hosts. */
+    ports?: Partial<SessionPorts>;
 }
 /** Where an event came from: this tab's call, the provider's answer, or another tab. */
-type EventSource = 'local' | 'provider' | 'tab';
+type EventOrigin = 'local' | 'provider' | 'tab';
 /** The events a session emits, with their payloads. */
 interface SessionEvents {
     signedIn: {
@@ -164,17 +235,31 @@ interface SessionEvents {
         source: 'local' | 'tab';
     };
     revoked: {
-        source: EventSource;
+        source: EventOrigin;
     };
     expired: {
         expiresAt: number;
     };
     signedOut: {
-        source: EventSource;
+        source: EventOrigin;
     };
     error: {
         error: TokenVaultError;
     };
+}
+/** Any one event, with its `type`: what a handler map or a reducer over events takes. */
+type SessionEvent = {
+    [K in keyof SessionEvents]: {
+        type: K;
+    } & SessionEvents[K];
+}[keyof SessionEvents];
+/** Options of `session.refresh()`. */
+interface RefreshOptions {
+    /**
+     * Refresh only if the access token is still this one. For API clients: when several requests
+     * are refused at once, the first refresh runs and the others find a new token and send nothing.
+     */
+    unless?: string;
 }
 /** A live token session: the object apps and framework wrappers talk to. */
 interface Session {
@@ -186,12 +271,14 @@ interface Session {
     getAccessToken(): Promise<string>;
     /** The current state; the same object until something changes. */
     getSnapshot(): SessionSnapshot;
+    /** The snapshot for server rendering and hydration (`useSyncExternalStore`'s third argument): always `loading`. */
+    getServerSnapshot(): SessionSnapshot;
     /** Calls `listener` on every state change; returns the unsubscribe function. */
     subscribe(listener: () => void): () => void;
     /** Listens to one event type; returns the unsubscribe function. */
     on<K extends keyof SessionEvents>(type: K, listener: (event: SessionEvents[K]) => void): () => void;
-    /** Refreshes now, whether due or not. */
-    refresh(): Promise<void>;
+    /** Refreshes now, whether due or not; with `unless`, only if the access token has not changed meanwhile. */
+    refresh(options?: RefreshOptions): Promise<void>;
     /** Revokes the refresh token at the provider, then signs out everywhere. */
     revoke(): Promise<void>;
     /** Signs out in every tab; with `{ revoke: true }` also revokes at the provider (best effort). */
@@ -338,4 +425,4 @@ interface DiscoverOptions {
 declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
 
 export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
-export type { Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventSource, FetchLike, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderMetadata, Session, SessionEvents, SessionOptions, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, TokenResponse, TokenSet };
+export type { Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };

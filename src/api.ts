@@ -1,4 +1,5 @@
 import type { TokenVaultError } from './errors.js';
+import type { SessionPorts } from './ports.js';
 import type { Provider } from './providers/types.js';
 import type { SessionSnapshot } from './snapshot.js';
 import type { TokenResponse } from './tokens.js';
@@ -13,22 +14,36 @@ export interface SessionOptions {
   persist?: 'indexeddb' | 'memory';
   /** Seconds before expiry to refresh (default 60; less for short-lived tokens). */
   refreshBefore?: number;
-  /** The clock, in ms since the epoch. For tests; default `Date.now`. */
+  /** The device's clock, in ms since the epoch (default `Date.now`); shorthand for `ports.now`. */
   now?: () => number;
+  /** The browser parts the session uses (storage, locks, channel, clock …), for tests and other hosts. */
+  ports?: Partial<SessionPorts>;
 }
 
 /** Where an event came from: this tab's call, the provider's answer, or another tab. */
-export type EventSource = 'local' | 'provider' | 'tab';
+export type EventOrigin = 'local' | 'provider' | 'tab';
 
 /** The events a session emits, with their payloads. */
 export interface SessionEvents {
   signedIn: { source: 'local' | 'tab' };
   refreshed: { source: 'local' | 'tab'; expiresAt: number };
   rotated: { source: 'local' | 'tab' };
-  revoked: { source: EventSource };
+  revoked: { source: EventOrigin };
   expired: { expiresAt: number };
-  signedOut: { source: EventSource };
+  signedOut: { source: EventOrigin };
   error: { error: TokenVaultError };
+}
+
+/** Any one event, with its `type`: what a handler map or a reducer over events takes. */
+export type SessionEvent = { [K in keyof SessionEvents]: { type: K } & SessionEvents[K] }[keyof SessionEvents];
+
+/** Options of `session.refresh()`. */
+export interface RefreshOptions {
+  /**
+   * Refresh only if the access token is still this one. For API clients: when several requests
+   * are refused at once, the first refresh runs and the others find a new token and send nothing.
+   */
+  unless?: string;
 }
 
 /** A live token session: the object apps and framework wrappers talk to. */
@@ -41,12 +56,14 @@ export interface Session {
   getAccessToken(): Promise<string>;
   /** The current state; the same object until something changes. */
   getSnapshot(): SessionSnapshot;
+  /** The snapshot for server rendering and hydration (`useSyncExternalStore`'s third argument): always `loading`. */
+  getServerSnapshot(): SessionSnapshot;
   /** Calls `listener` on every state change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /** Listens to one event type; returns the unsubscribe function. */
   on<K extends keyof SessionEvents>(type: K, listener: (event: SessionEvents[K]) => void): () => void;
-  /** Refreshes now, whether due or not. */
-  refresh(): Promise<void>;
+  /** Refreshes now, whether due or not; with `unless`, only if the access token has not changed meanwhile. */
+  refresh(options?: RefreshOptions): Promise<void>;
   /** Revokes the refresh token at the provider, then signs out everywhere. */
   revoke(): Promise<void>;
   /** Signs out in every tab; with `{ revoke: true }` also revokes at the provider (best effort). */

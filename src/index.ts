@@ -1,16 +1,18 @@
-export { createSession } from './session.js';
+export { createSession } from './session/create-session.js';
 export { oauth2 } from './providers/oauth2.js';
 export { cognito } from './providers/cognito.js';
 export { TokenVaultError } from './errors.js';
 export { beginSignIn, completeSignIn } from './providers/pkce.js';
 export { discover } from './providers/discovery.js';
 
-export type { Session, SessionOptions, SessionEvents, EventSource } from './api.js';
+export type { Session, SessionOptions, SessionEvents, SessionEvent, EventOrigin, RefreshOptions } from './api.js';
+export type { SessionPorts, StoragePort, LockPort, NetworkPort, TabChannel } from './ports.js';
+export type { WakeSignals } from './time/deadline-timer.js';
 export type { SessionSnapshot, SessionStatus } from './snapshot.js';
 export type { ErrorCode, ErrorDetails } from './errors.js';
 export type { OAuth2Options, OAuth2Provider } from './providers/oauth2.js';
 export type { CognitoOptions, CognitoProvider, CognitoManagedLogin } from './providers/cognito.js';
-export type { Provider, ProviderCallOptions, FetchLike } from './providers/types.js';
+export type { Provider, ProviderCallOptions, ProviderContext, KeySlots, FetchLike } from './providers/types.js';
 export type { SignInOptions, SignInClient } from './providers/pkce.js';
 export type { ProviderMetadata, DiscoverOptions } from './providers/discovery.js';
 export type {

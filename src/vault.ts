@@ -1,37 +1,25 @@
 import { promisifyRequest } from 'idb-keyval';
 import { TokenVaultError, toTokenVaultError } from './errors.js';
-import { orAfter } from './scheduler.js';
+import type { StoragePort } from './ports.js';
+import { isStoredSession, type StoredSession } from './record.js';
 import { createSerial } from './serial.js';
-import type { Tabs } from './tabs.js';
-import type { TokenSet } from './tokens.js';
+import type { SharedSession, Tabs } from './tabs/tabs.js';
+import { orAfter } from './time/race.js';
 
-/** What the sealed record holds: the token set and the version that orders writes across tabs. */
-export interface StoredSession {
-  version: number;
-  tokens: TokenSet;
-}
-
-/** The session's view of its sealed record; every failure comes back as a TokenVaultError. */
-export interface Persistence {
+/**
+ * Where a session keeps what outlives the page: the sealed record, and named slots next to it
+ * (keys that must stay `CryptoKey`s, such as a DPoP key pair). Every failure is a TokenVaultError.
+ */
+export interface Vault {
+  /** Opens the sealed session; a record that does not open is deleted and `record_tampered` thrown. */
   read(): Promise<StoredSession | undefined>;
-  /** Writes in call order; a later write never lands before an earlier one. */
+  /** Seals and writes; writes land in call order. */
   write(session: StoredSession): Promise<void>;
-  /** Deletes record and key; with `upTo`, only if the stored version is not newer than that. */
+  /** Deletes record, key and every slot; with `upTo`, only if the stored version is not newer. */
   clear(upTo?: number): Promise<void>;
-}
-
-/** Whether a decrypted record or a tab's answer has the shape of a stored session. */
-export function isStoredSession(value: unknown): value is StoredSession {
-  const s = value as { version?: unknown; tokens?: Record<string, unknown> } | undefined;
-  const t = s?.tokens;
-  return (
-    typeof s?.version === 'number' &&
-    typeof t?.['expiresAt'] === 'number' &&
-    typeof t['receivedAt'] === 'number' &&
-    typeof t['accessToken'] === 'string' &&
-    typeof t['tokenType'] === 'string' &&
-    [t['idToken'], t['refreshToken'], t['scope']].every((v) => v === undefined || typeof v === 'string')
-  );
+  /** A named slot's value (structured-cloned, so a non-extractable key stays non-extractable). */
+  readSlot(slot: string): Promise<unknown>;
+  writeSlot(slot: string, value: unknown): Promise<void>;
 }
 
 /** Bumped when the sealed layout changes; part of the AAD, so old records fail to open rather than misread. */
@@ -40,21 +28,19 @@ const FORMAT_VERSION = 1;
 const DATABASE = 'tokenvault';
 const STORE = 'vault';
 /** How long one storage operation may take; a database blocked by another tab must not hang the session. */
-const STORAGE_TIMEOUT = 10_000;
+export const STORAGE_TIMEOUT = 10_000;
+
+/** Writes (a value) and deletes (undefined) by key, in one transaction. */
+type Changes = Record<string, unknown>;
 
 /**
- * Opens persistence in IndexedDB for session `name`; throws `storage_unavailable` when there is none.
+ * Opens the IndexedDB vault of session `name`.
  *
  * The record is sealed with AES-GCM under a non-extractable key kept next to it; the AAD binds it to
- * the format version, this origin and `name`, so a record altered, truncated, or copied to another
+ * the format version, the origin and `name`, so a record altered, truncated, or copied to another
  * origin or session name fails to open.
  */
-export function indexedDbPersistence(name: string): Persistence {
-  const subtle = globalThis.crypto?.subtle;
-  if (!globalThis.indexedDB || !subtle) {
-    throw new TokenVaultError('storage_unavailable', 'IndexedDB or WebCrypto is unavailable.');
-  }
-
+export function indexedDbVault(name: string, { indexedDB, subtle, origin }: StoragePort): Vault {
   // The connection (idb-keyval's `createStore`, made to survive other tabs and the user) opens on
   // first use, steps aside when another connection wants to upgrade or delete the database (instead
   // of blocking it), reopens on next use, and recreates its object store when the database was
@@ -71,44 +57,48 @@ export function indexedDbPersistence(name: string): Persistence {
       return openDatabase(db.version + 1);
     });
   };
-  /**
-   * One transaction: without `values` it reads `keys`; with them it writes each key's value, or
-   * deletes the key where there is no value, and resolves once committed. Record and key
-   * always go through one transaction together, so another tab never sees one without the other.
-   */
-  const transact = async (keys: readonly string[], values?: readonly unknown[], retried?: boolean): Promise<unknown[]> => {
+
+  /** Runs `use` on the object store in one transaction; reconnects once if the connection went away. */
+  async function withStore<T>(mode: IDBTransactionMode, use: (store: IDBObjectStore) => Promise<T>, retried = false): Promise<T> {
     const opening = (connection ??= openDatabase());
-    const forget = (): void => {
-      if (connection === opening) connection = undefined;
-    };
     let store: IDBObjectStore;
     try {
       const db = await opening;
       db.onclose = db.onversionchange = () => {
         db.close();
-        forget();
+        if (connection === opening) connection = undefined;
       };
-      store = db.transaction(STORE, values && 'readwrite').objectStore(STORE);
+      store = db.transaction(STORE, mode).objectStore(STORE);
     } catch (error) {
       // Opening failed, or the connection closed under us (deleted database, upgrade): reconnect once.
-      forget();
+      if (connection === opening) connection = undefined;
       if (retried) throw error;
-      return transact(keys, values, true);
+      return withStore(mode, use, true);
     }
-    if (!values) return Promise.all(keys.map((key) => promisifyRequest(store.get(key))));
-    keys.forEach((key, i) => (values[i] ? store.put(values[i], key) : store.delete(key)));
-    // Written: nobody reads what a write resolves to.
-    return promisifyRequest(store.transaction) as Promise<never>;
-  };
+    return use(store);
+  }
 
-  const keys = [`record:${name}`, `key:${name}`];
-  const additionalData = new TextEncoder().encode(
-    `tokenvault|v${FORMAT_VERSION}|${globalThis.location?.origin ?? 'null'}|${name}`,
-  );
-  const clear = () => transact(keys, []);
+  const recordKey = `record:${name}`;
+  const sealingKey = `key:${name}`;
+  const slotKey = (slot: string): string => `slot:${name}:${slot}`;
+  // Every slot of this session, and no other session's: `slot:<name>:` followed by anything.
+  const allSlots = IDBKeyRange.bound(slotKey(''), `${slotKey('')}\uffff`);
+
+  const get = (keys: string[]): Promise<unknown[]> =>
+    withStore('readonly', (store) => Promise.all(keys.map((key) => promisifyRequest(store.get(key)))));
+  /** Puts and deletes together, resolving once committed: another tab never sees one without the other. */
+  const change = (changes: Changes, clearSlots = false): Promise<void> =>
+    withStore('readwrite', (store) => {
+      for (const [key, value] of Object.entries(changes)) value === undefined ? store.delete(key) : store.put(value, key);
+      if (clearSlots) store.delete(allSlots);
+      return promisifyRequest(store.transaction) as Promise<never>;
+    });
+
+  const additionalData = new TextEncoder().encode(`tokenvault|v${FORMAT_VERSION}|${origin}|${name}`);
+  const clearAll = (): Promise<void> => change({ [recordKey]: undefined, [sealingKey]: undefined }, true);
 
   async function open(): Promise<StoredSession | undefined> {
-    const [record, key] = await transact(keys);
+    const [record, key] = await get([recordKey, sealingKey]);
     if (record === undefined) return undefined;
     try {
       // Stored as { v, iv, data }: only the IV and the ciphertext, nothing secret.
@@ -123,29 +113,34 @@ export function indexedDbPersistence(name: string): Persistence {
       // Falls through: every way a record fails to open ends the same, so there is no oracle.
     }
     // The record is unusable already; failing to delete it changes nothing for the user.
-    await clear().catch(() => undefined);
+    await clearAll().catch(() => undefined);
     throw new TokenVaultError('record_tampered', 'The stored session could not be opened and was discarded.');
   }
 
-  async function seal(value: StoredSession): Promise<void> {
-    const [stored] = await transact(keys.slice(1));
+  async function seal(session: StoredSession): Promise<void> {
+    const [stored] = await get([sealingKey]);
     // extractable: false — the raw key never leaves WebCrypto, not even to this script.
     const key =
       stored instanceof CryptoKey && stored.algorithm.name === 'AES-GCM'
         ? stored
         : await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const data = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, new TextEncoder().encode(JSON.stringify(value)));
+    const data = await subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, new TextEncoder().encode(JSON.stringify(session)));
     // Record and key go in together: a sign-out in another tab meanwhile cannot leave a
     // record behind whose key it deleted.
-    await transact(keys, [{ v: FORMAT_VERSION, iv, data }, key]);
+    await change({ [recordKey]: { v: FORMAT_VERSION, iv, data }, [sealingKey]: key });
   }
 
   const serial = createSerial();
+  // Each task gets its own time: one that hangs (an open that never answers) times out alone,
+  // drops the connection it hung on, and lets the tasks behind it run.
   const queue = <T>(task: () => Promise<T>): Promise<T> =>
-    orAfter(serial(task), STORAGE_TIMEOUT, () => {
-      throw new TokenVaultError('storage_unavailable', 'IndexedDB timed out.');
-    }).catch((error: unknown) => {
+    serial(() =>
+      orAfter(task(), STORAGE_TIMEOUT, () => {
+        connection = undefined;
+        throw new TokenVaultError('storage_unavailable', 'IndexedDB timed out.');
+      }),
+    ).catch((error: unknown) => {
       throw toTokenVaultError(error, 'storage_unavailable', 'IndexedDB failed.');
     });
   return {
@@ -154,16 +149,40 @@ export function indexedDbPersistence(name: string): Persistence {
     clear: (upTo) =>
       queue(async () => {
         // A newer record is another tab's sign-in since: not ours to delete.
-        if (upTo === undefined || upTo >= ((await open().catch(() => undefined))?.version ?? upTo)) await clear();
+        if (upTo === undefined || upTo >= ((await open().catch(() => undefined))?.version ?? upTo)) await clearAll();
       }),
+    readSlot: (slot) => queue(async () => (await get([slotKey(slot)]))[0]),
+    writeSlot: (slot, value) => queue(() => change({ [slotKey(slot)]: value })),
   };
 }
 
-/** `persist: 'memory'`: nothing is written; a session is read by asking the other open tabs. */
-export function peerPersistence(tabs: Tabs): Persistence {
+/** A vault in this tab's memory that other tabs' sessions can be read from (`persist: 'memory'`). */
+export interface MemoryVault extends Vault {
+  /** This tab's slots, for the tab that asks. */
+  readonly slots: Map<string, unknown>;
+}
+
+/**
+ * `persist: 'memory'` (or storage that failed): nothing is written; a session is read by asking
+ * the other open tabs, and slots live in this tab and arrive with what another tab shares.
+ */
+export function memoryVault(tabs: Tabs): MemoryVault {
+  const slots = new Map<string, unknown>();
+  // The first read always asks: that is how a new tab makes itself known to the others.
+  let asked = false;
   return {
-    read: async () => (tabs.peersSeen ? tabs.ask() : undefined),
+    slots,
+    async read() {
+      const ask = !asked || tabs.peersSeen;
+      asked = true;
+      const shared: SharedSession | undefined = ask ? await tabs.ask() : undefined;
+      if (!shared) return undefined;
+      for (const [slot, value] of Object.entries(Object(shared.slots))) if (!slots.has(slot)) slots.set(slot, value);
+      return { version: shared.version, tokens: shared.tokens };
+    },
     write: async () => {},
-    clear: async () => {},
+    clear: async () => slots.clear(),
+    readSlot: async (slot) => slots.get(slot),
+    writeSlot: async (slot, value) => void slots.set(slot, value),
   };
 }

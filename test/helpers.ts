@@ -132,3 +132,76 @@ export function record<K extends keyof SessionEvents>(session: Session, ...types
   for (const type of types) session.on(type, (event) => seen.push([type, event]));
   return seen;
 }
+
+/**
+ * A token endpoint with refresh-token rotation and reuse detection, as oidc-provider does it: a
+ * refresh token sent a second time gets `invalid_grant`, and the whole grant dies with it.
+ */
+export function rotatingEndpoint(lifetime = 3600): FakeEndpoint & { readonly reuses: string[]; readonly grantAlive: boolean } {
+  const endpoint = fakeEndpoint(lifetime);
+  const used = new Set<string>();
+  const reuses: string[] = [];
+  let alive = true;
+  const answer = endpoint.fetch.getMockImplementation() as FetchLike;
+  endpoint.fetch.mockImplementation(async (url: string, init: RequestInit) => {
+    const token = new URLSearchParams(String(init.body)).get('refresh_token');
+    if (token !== null) {
+      if (used.has(token)) {
+        reuses.push(token);
+        alive = false;
+      }
+      used.add(token);
+      if (!alive) {
+        endpoint.requests.push(new URLSearchParams(String(init.body)));
+        return json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' });
+      }
+    }
+    return answer(url, init);
+  });
+  return Object.assign(endpoint, {
+    reuses,
+    get grantAlive() {
+      return alive;
+    },
+  });
+}
+
+/** IndexedDB with faults to switch on: writes refused as if the disk were full, or `open` that never answers. */
+export function faultyIndexedDB(real: IDBFactory): { indexedDB: IDBFactory; faults: { quota: boolean; hangOpen: boolean } } {
+  const faults = { quota: false, hangOpen: false };
+  // Methods are called on the real object; only the ones named are replaced.
+  const wrap = <T extends object>(target: T, replace: Record<string, unknown>): T =>
+    new Proxy(target, {
+      get(object, key) {
+        if (typeof key === 'string' && key in replace) return replace[key];
+        const value = Reflect.get(object, key, object);
+        return typeof value === 'function' ? value.bind(object) : value;
+      },
+      set: (object, key, value) => Reflect.set(object, key, value, object),
+    });
+  const quotaExceeded = (): never => {
+    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  };
+  const store = (real: IDBObjectStore): IDBObjectStore =>
+    wrap(real, { put: (...args: Parameters<IDBObjectStore['put']>) => (faults.quota ? quotaExceeded() : real.put(...args)) });
+  const database = (db: IDBDatabase): IDBDatabase =>
+    wrap(db, {
+      transaction: (...args: Parameters<IDBDatabase['transaction']>) => {
+        const tx = db.transaction(...args);
+        return wrap(tx, { objectStore: (name: string) => store(tx.objectStore(name)) });
+      },
+    });
+  const indexedDB = wrap(real, {
+    open: (name: string, version?: number) => {
+      // A request whose handlers are never called: what a blocked or broken open looks like.
+      if (faults.hangOpen) return {} as IDBOpenDBRequest;
+      const request = real.open(name, version);
+      return wrap(request, {
+        get result() {
+          return database(request.result);
+        },
+      });
+    },
+  });
+  return { indexedDB, faults };
+}

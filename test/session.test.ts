@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, TokenVaultError, type Session } from '../src/index.js';
-import { ASK_WINDOW } from '../src/tabs.js';
+import { ASK_WINDOW } from '../src/tabs/tabs.js';
 import { advance, fakeEndpoint, holdNextAnswer, json, jwt, record, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
 
 const TOKEN_ENDPOINT = 'https://id.example.com/token';

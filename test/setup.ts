@@ -7,5 +7,6 @@ import { fakeLocks } from './web-locks.js';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
-  Object.defineProperty(navigator, 'locks', { value: fakeLocks(), configurable: true });
+  // Files that run in Node (`@vitest-environment node`) have no navigator.
+  if (typeof navigator !== 'undefined') Object.defineProperty(navigator, 'locks', { value: fakeLocks(), configurable: true });
 });

@@ -3,7 +3,7 @@
 import { createStore, entries, get, set } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, type Session, type SessionEvents } from '../src/index.js';
-import { CLAIM_LEASE, CLAIM_WINDOW, LOCK_WAIT_TIMEOUT } from '../src/tabs.js';
+import { CLAIM_LEASE, CLAIM_WINDOW, LOCK_WAIT_TIMEOUT } from '../src/tabs/lock.js';
 import { fakeEndpoint, holdNextAnswer, json, record, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
 import { fakeLocks, type FakeLocks } from './web-locks.js';
 

@@ -17,7 +17,28 @@ export interface Provider {
   refresh(refreshToken: string, options?: ProviderCallOptions): Promise<TokenResponse>;
   /** Revokes the refresh token (and with it the grant) at the provider. */
   revoke?(refreshToken: string, options?: ProviderCallOptions): Promise<void>;
+  /** Called once by `createSession()` with the session's key slots (for providers that bind keys, like DPoP). */
+  attach?(context: ProviderContext): void;
 }
 
 /** The `fetch` signature tokenvault needs; inject one in tests or to add headers. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Named values a provider keeps with the session (a DPoP key pair): stored next to the sealing
+ * key by structured clone, so a non-extractable `CryptoKey` stays one; shared by the session's
+ * tabs; deleted with the session on sign-out and revocation.
+ */
+export interface KeySlots {
+  /** The slot's value, or undefined. */
+  get(slot: string): Promise<unknown>;
+  /** The slot's value, created (once for all tabs, under the refresh lock) when there is none. */
+  getOrCreate<T>(slot: string, create: () => Promise<T>): Promise<T>;
+}
+
+/** What a session hands its provider when it is created. */
+export interface ProviderContext {
+  /** The session's name. */
+  readonly name: string;
+  readonly slots: KeySlots;
+}

@@ -2,7 +2,7 @@
 // a fetch that plays the user-pool API (documented request and answer shapes).
 import { base64url } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ASK_WINDOW } from '../../src/tabs.js';
+import { ASK_WINDOW } from '../../src/tabs/tabs.js';
 import { createSession, TokenVaultError, type Session } from '../../src/index.js';
 import { cognito, type CognitoOptions } from '../../src/providers/cognito.js';
 import type { FetchLike } from '../../src/providers/types.js';
