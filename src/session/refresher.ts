@@ -85,7 +85,8 @@ export function createRefresher(core: SessionCore, sync: SessionSync): Refresher
     // Held first, sealed after: a sign-out from another tab that lands while sealing ends it cleanly.
     core.commit(refreshed(before, next, sync.nextVersion(), refreshAt, floor), ...refreshAnnouncements('local', previous, next));
     core.timer.schedule(next.refreshToken ? Math.max(refreshAt, floor) : next.expiresAt);
-    if (refreshAt < floor) {
+    const dueOnArrival = refreshAt < floor;
+    if (dueOnArrival) {
       // Tokens that are due as they arrive would have us ask again at once, forever: paced like a
       // failure instead, and told once per run of them.
       const error = new TokenVaultError('invalid_response', 'The provider sent tokens that are already due.');
@@ -94,7 +95,7 @@ export function createRefresher(core: SessionCore, sync: SessionSync): Refresher
       fail(error);
     }
     await sync.publish(next, previous);
-    if (core.state().tokens === next && now() >= next.expiresAt) {
+    if (!dueOnArrival && core.state().tokens === next && now() >= next.expiresAt) {
       fail(new TokenVaultError('storage_unavailable', 'The refreshed token expired while it was being stored.'));
     }
   }
