@@ -2,6 +2,7 @@
 // are already due cause no storm, and no expired token is handed out after a slow seal.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, type Session, type SessionPorts } from '../src/index.js';
+import type { FetchLike } from '../src/providers/types.js';
 import { ASK_WINDOW } from '../src/tabs/tabs.js';
 import { fakeEndpoint, json, jwt, record, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
 
@@ -24,16 +25,16 @@ async function makeSession(endpoint: FakeEndpoint, ports: Partial<SessionPorts> 
 /** Request times, in whole seconds since `start`. */
 function requestTimes(endpoint: FakeEndpoint, start: number): number[] {
   const times: number[] = [];
-  const answer = endpoint.fetch.getMockImplementation()!;
-  endpoint.fetch.mockImplementation((...args: Parameters<typeof answer>) => {
+  const answer = endpoint.fetch.getMockImplementation() as FetchLike;
+  endpoint.fetch.mockImplementation((url: string, init: RequestInit) => {
     times.push(Math.floor((Date.now() - start) / 1000));
-    return answer(...args);
+    return answer(url, init);
   });
   return times;
 }
 
 /** The app asks for a token once a second for `seconds`, as a polling page would. */
-async function appCallsEverySecond(session: Session, seconds: number): Promise<Array<string | string>> {
+async function appCallsEverySecond(session: Session, seconds: number): Promise<string[]> {
   const outcomes: string[] = [];
   for (let i = 0; i < seconds; i++) {
     session.getAccessToken().then(
