@@ -28,7 +28,7 @@ const FORMAT_VERSION = 1;
 const DATABASE = 'tokenvault';
 const STORE = 'vault';
 /** How long one storage operation may take; a database blocked by another tab must not hang the session. */
-export const STORAGE_TIMEOUT = 10_000;
+const STORAGE_TIMEOUT = 10_000;
 
 /** Writes (a value) and deletes (undefined) by key, in one transaction. */
 type Changes = Record<string, unknown>;

@@ -1,12 +1,12 @@
 // When to refresh, and how long to wait after a failure: the numbers the README promises.
 
 /** A short-lived token is refreshed when this share of its lifetime is left, if that is less than `refreshBefore`. */
-export const SHORT_LIFETIME_SHARE = 0.25;
+const SHORT_LIFETIME_SHARE = 0.25;
 /** Jitter adds up to this share of the margin, so tabs and devices do not all refresh at the same instant. */
-export const JITTER_SHARE = 0.1;
+const JITTER_SHARE = 0.1;
 /** Backoff after failure number n (0-based): between half and all of min(cap, base · 2^n). */
-export const BACKOFF_BASE = 2_000;
-export const BACKOFF_CAP = 60_000;
+const BACKOFF_BASE = 2_000;
+const BACKOFF_CAP = 60_000;
 /** A `Retry-After` longer than this is taken as this: a provider cannot park a session for days. */
 export const RETRY_AFTER_CAP = 10 * BACKOFF_CAP;
 /** After a successful refresh, the next one waits at least this long, however short the new tokens live. */

@@ -1,5 +1,5 @@
 /** Browsers run a timeout longer than 2^31−1 ms at once; never ask for more. */
-export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /** Settles as `operation` does, or as `fallback()` does if `ms` pass first. */
 export function orAfter<T>(operation: Promise<T>, ms: number, fallback: () => T | Promise<T>): Promise<T> {
