@@ -3,13 +3,17 @@
 // (dist/<name>.iife.min.js). An entry other than the core never carries a copy of the core: its imports
 // of the core become imports of dist/tokenvault.js (ES) or reads of window.TokenVault (IIFE), so
 // `instanceof TokenVaultError` holds across entries.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { CORE, ENTRIES } from './entries.mjs';
+
+// dist/ holds exactly what this config builds (package-test/surface.test.ts checks it): no file of an
+// entry that is gone, or of a build that changed its name, is packed by accident.
+rmSync('dist', { recursive: true, force: true });
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const packages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
