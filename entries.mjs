@@ -2,7 +2,8 @@
 // The package's entry points, in one list that the build (rollup.config.mjs), the size script
 // (bench/size.mjs) and the tests of the built package (package-test/, e2e/builds.test.ts) all read.
 // Adding an entry point is one object here plus its line in package.json's `exports` (and
-// `typesVersions`); package-test/surface.test.ts prints the exact lines when they are missing.
+// `typesVersions`); package-test/surface.test.ts prints the exact lines when they are missing. The
+// README's "Adding an entry point" has the steps.
 
 /**
  * A size budget, in brotli kilobytes (quality 11, as `npm run size` prints).
