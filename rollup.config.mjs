@@ -24,13 +24,15 @@ const isPackage = (id) => packages.some((name) => id === name || id.startsWith(`
 
 // The id the core goes by in other entries' builds, rewritten per format below.
 const CORE_ID = '\0tokenvault-core';
+const CORE_PATH = `./${CORE}.js`;
 // The modules whose identity must be shared: the core's entry, and errors.ts for TokenVaultError.
 const CORE_MODULES = new Set([resolve(core.source), resolve('src/errors.ts')]);
 
 /**
  * In an entry other than the core, makes the core external: `tokenvault` itself, and any of our own
  * imports that resolves to one of CORE_MODULES. It looks at resolved paths, so a dependency's own
- * `errors.js` (jose has one) is bundled as usual.
+ * `errors.js` (jose has one) is bundled as usual. What the entry takes from the core must be among
+ * the core's exported values: errors.ts has helpers the core does not export.
  */
 function coreAsExternal() {
   return {
@@ -40,6 +42,14 @@ function coreAsExternal() {
       if (importer === undefined || !importer.startsWith(resolve('src'))) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       return resolved !== null && CORE_MODULES.has(resolved.id) ? { id: CORE_ID, external: true } : null;
+    },
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        // Keyed by the import as written out: the core's path in an ES build, its id in an IIFE.
+        const taken = [CORE_ID, CORE_PATH].flatMap((id) => chunk.importedBindings?.[id] ?? []);
+        const missing = taken.filter((name) => !core.values.includes(name));
+        if (missing.length > 0) this.error(`${chunk.fileName} imports ${missing.join(', ')} from the core, which does not export it.`);
+      }
     },
   };
 }
@@ -63,7 +73,7 @@ function esBuild(entry) {
       file: `dist/${entry.name}.js`,
       format: 'es',
       sourcemap: true,
-      paths: { [CORE_ID]: `./${CORE}.js` },
+      paths: { [CORE_ID]: CORE_PATH },
     },
     plugins: [...sharedCore(entry), ts()],
   };
