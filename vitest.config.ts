@@ -14,6 +14,16 @@ export default defineConfig({
         },
       },
       {
+        // The built package without a browser: manifest, dist/ files, type report, Node imports, sizes, lints.
+        test: {
+          name: 'package',
+          include: ['package-test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['package-test/global-setup.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
