@@ -1,22 +1,25 @@
 import { TokenVaultError } from '../errors.js';
 import { decodeClaims, type OAuthTokenResponse } from '../tokens.js';
-import { told, urlOption } from './http.js';
+import { told } from './http.js';
 import type { OAuth2Provider } from './oauth2.js';
+import { urlOption } from './options.js';
 
 /** Where to send the user to sign in, and what to ask for. */
 export interface SignInOptions {
-  /** The provider's authorization endpoint (see `discover()`). */
+  /** The provider's authorization endpoint (see `discover()`): https:, or http: on localhost, 127.0.0.0/8 or [::1]. */
   authorizationEndpoint: string;
   /** Where the provider sends the user back; registered with the client, and the page that calls `completeSignIn()`. */
   redirectUri: string;
   /** Space-separated scopes. Default: `openid`. */
-  scope?: string;
+  scope?: string | undefined;
   /** The OIDC nonce. Default: a random one when `scope` has `openid`; `false` sends none. */
-  nonce?: string | false;
+  nonce?: string | false | undefined;
   /** The issuer; when set, an `iss` in the callback (RFC 9207) must equal it, which stops mix-up attacks. */
-  issuer?: string;
+  issuer?: string | undefined;
   /** More authorize parameters (`prompt`, `login_hint`, `audience`, ...). They cannot replace the PKCE, state or client parameters. */
-  extraParams?: Record<string, string>;
+  extraParams?: Record<string, string> | undefined;
+  /** Allows plain http: endpoints and redirect URIs on hosts other than this machine: the code then crosses the network unencrypted. For development networks only. */
+  dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
 
 /** Whose sign-in it is: an `oauth2()` provider, or just the client id. */
@@ -71,9 +74,10 @@ function pendingAt(store: Storage, key: string): PendingSignIn | undefined {
  */
 export async function beginSignIn(client: SignInClient, options: SignInOptions): Promise<string> {
   const { redirectUri, issuer } = options;
-  const url = urlOption(options.authorizationEndpoint, 'beginSignIn(): authorizationEndpoint');
+  const insecureHttp = options.dangerouslyAllowInsecureHttp;
+  const url = urlOption(options.authorizationEndpoint, 'beginSignIn(): authorizationEndpoint', { insecureHttp });
   // An app's own scheme (`com.example.app:/callback`) is a valid redirect URI too.
-  urlOption(redirectUri, 'beginSignIn(): redirectUri', true);
+  urlOption(redirectUri, 'beginSignIn(): redirectUri', { anyScheme: true, insecureHttp });
   const scope = options.scope ?? 'openid';
   const nonce =
     options.nonce === false ? undefined : (options.nonce ?? (scope.split(' ').includes('openid') ? randomString(16) : undefined));
@@ -109,7 +113,10 @@ export async function beginSignIn(client: SignInClient, options: SignInOptions):
  * for a wrong nonce, and the provider's errors for a refused code.
  */
 export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<OAuthTokenResponse> {
-  const params = urlOption(callbackUrl ?? globalThis.location?.href, 'completeSignIn(): the callback URL', true).searchParams;
+  const params = urlOption(callbackUrl ?? globalThis.location?.href, 'completeSignIn(): the callback URL', {
+    anyScheme: true,
+    insecureHttp: true,
+  }).searchParams;
   const store = storage();
   // Without a state the key ends in "null", which no sign-in uses.
   const key = KEY_PREFIX + params.get('state');
@@ -119,7 +126,7 @@ export async function completeSignIn(provider: OAuth2Provider, callbackUrl?: str
 
   const error = params.get('error');
   if (error !== null) {
-    const [providerCode, said] = told(error, params.get('error_description'));
+    const [providerCode, said] = told(error, params.get('error_description'), [pending?.verifier]);
     throw new TokenVaultError('authorization_error', `The sign-in was refused${said}.`, { providerCode });
   }
   if (!pending) {
