@@ -301,6 +301,8 @@ interface SignInOptions {
     issuer?: string | undefined;
     /** More authorize parameters (`prompt`, `login_hint`, `audience`, ...). They cannot replace the PKCE, state or client parameters. */
     extraParams?: Record<string, string> | undefined;
+    /** The app's own state for the round trip (the path to return to, …): JSON data, kept in `sessionStorage` and handed back by `completeSignIn()`. */
+    appState?: unknown;
     /** Allows plain http: endpoints and redirect URIs on hosts other than this machine: the code then crosses the network unencrypted. For development networks only. */
     dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
@@ -308,22 +310,29 @@ interface SignInOptions {
 type SignInClient = Pick<OAuth2Provider, 'options'> | {
     clientId: string;
 };
+/** What `completeSignIn()` resolves to: the token response for `session.setTokens()`, and the app's state. */
+interface SignInResult<TAppState = unknown> extends OAuthTokenResponse {
+    /** The `appState` given to `beginSignIn()`; absent when it was given none. */
+    appState?: TAppState;
+}
 /**
  * Starts an authorization-code + PKCE sign-in and returns the URL to send the user to.
  *
- * The verifier, `state` and nonce stay in this tab's `sessionStorage` until
+ * The verifier, `state`, nonce and `appState` stay in this tab's `sessionStorage` until
  * `completeSignIn()` uses them; several sign-ins may be pending at once.
  */
 declare function beginSignIn(client: SignInClient, options: SignInOptions): Promise<string>;
 /**
  * Finishes the sign-in on the redirect page (default: `location.href`): checks
- * `state`, exchanges the code and returns the token response for `session.setTokens()`.
+ * `state`, exchanges the code and returns the token response for `session.setTokens()`,
+ * with the `appState` given to `beginSignIn()`.
  *
  * Throws `authorization_error` for an `error=` callback, `invalid_state` for a
  * callback this tab did not start (or already used), `verification_failed`
- * for a wrong nonce, and the provider's errors for a refused code.
+ * for a wrong nonce, and the provider's errors for a refused code. Called again
+ * with the same callback while the first call runs, it returns the same result.
  */
-declare function completeSignIn(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<OAuthTokenResponse>;
+declare function completeSignIn<TAppState = unknown>(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<SignInResult<TAppState>>;
 
 /** The endpoints an SPA needs from an OpenID provider's discovery document. */
 interface ProviderMetadata {
@@ -346,4 +355,4 @@ interface DiscoverOptions {
 declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
 
 export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
-export type { Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventSource, FetchLike, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderMetadata, Session, SessionEvents, SessionOptions, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, TokenResponse, TokenSet };
+export type { Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventSource, FetchLike, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderMetadata, Session, SessionEvents, SessionOptions, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, TokenResponse, TokenSet };
