@@ -151,7 +151,7 @@ interface TokenSet {
 /** Per-call context a session hands to its provider. */
 interface ProviderCallOptions {
     /** Aborted when the session signs out or is disposed while the call runs. */
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
 }
 /**
  * Where tokens come from and go back to. A custom provider is any object of
@@ -294,16 +294,18 @@ declare function createSession(options: SessionOptions): Session;
 
 /** Options of the generic OAuth 2.0 / OpenID Connect provider. */
 interface OAuth2Options {
-    /** The token endpoint (RFC 6749 §3.2). */
+    /** The token endpoint (RFC 6749 §3.2): https:, or http: on localhost, 127.0.0.0/8 or [::1]. */
     tokenEndpoint: string;
     /** The revocation endpoint (RFC 7009); without it `revoke()` only clears locally. */
-    revocationEndpoint?: string;
+    revocationEndpoint?: string | undefined;
     /** The public client's id. */
     clientId: string;
     /** Scope to ask for on refresh; omitted, the server keeps the granted scope. */
-    scope?: string;
+    scope?: string | undefined;
     /** A fetch to use instead of the global one. */
-    fetch?: FetchLike;
+    fetch?: FetchLike | undefined;
+    /** Allows plain http: endpoints on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
+    dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
 /** The generic OAuth 2.0 provider object; a `Provider` plus what it was built from. */
 interface OAuth2Provider extends Provider {
@@ -322,26 +324,28 @@ declare function oauth2(options: OAuth2Options): OAuth2Provider;
  * app client (no secret) for single-page apps.
  */
 interface CognitoOptions {
-    /** The AWS region of the user pool, e.g. `eu-west-1`. Read from `userPoolId` when omitted. */
-    region?: string;
+    /** The AWS region of the user pool, e.g. `eu-west-1`. Read from `userPoolId` when omitted. Any name with `endpoint` (an emulator's `local`). */
+    region?: string | undefined;
     /** The app client's id (a public client, without a secret). */
     clientId: string;
-    /** The user pool's id, e.g. `eu-west-1_AbCdEf123`; gives `issuer` and `jwksUri` for verification. */
-    userPoolId?: string;
+    /** The user pool's id, e.g. `eu-west-1_AbCdEf123`; gives `issuer` and `jwksUri` for verification. Any `name_id` with `endpoint`. */
+    userPoolId?: string | undefined;
     /** The user-pool API URL, for emulators and proxies. Default: `https://cognito-idp.{region}.amazonaws.com/`. */
-    endpoint?: string;
+    endpoint?: string | undefined;
     /** The app client has refresh-token rotation on: refresh with `GetTokensFromRefreshToken`. */
-    rotation?: boolean;
+    rotation?: boolean | undefined;
     /**
      * The managed-login (hosted UI) domain, e.g. `auth.example.com` or
      * `my-app.auth.eu-west-1.amazoncognito.com` (an `https://` origin is accepted too).
      * When set, refresh and revocation go through its `/oauth2/token` and `/oauth2/revoke`.
      */
-    domain?: string;
+    domain?: string | undefined;
     /** The device key of a remembered device (device tracking), or a function that looks it up at refresh time. */
-    deviceKey?: string | (() => string | undefined);
+    deviceKey?: string | (() => string | undefined) | undefined;
     /** A fetch to use instead of the global one. */
-    fetch?: FetchLike;
+    fetch?: FetchLike | undefined;
+    /** Allows a plain http: `endpoint` or `domain` on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
+    dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
 /** The managed-login endpoints of a Cognito domain, and the OAuth 2.0 provider that talks to them. */
 interface CognitoManagedLogin {
@@ -356,7 +360,7 @@ interface CognitoProvider extends Provider {
     readonly options: Readonly<CognitoOptions>;
     /** The user-pool API URL that refresh and revocation post to (unused with `domain`). */
     readonly endpoint: string | undefined;
-    /** The pool's token issuer, when `userPoolId` and a region are known. */
+    /** The pool's token issuer, when `userPoolId` and an AWS region are known (an emulator's: give it to the verifier yourself). */
     readonly issuer: string | undefined;
     /** The pool's JWKS URL, when `issuer` is known. */
     readonly jwksUri: string | undefined;
@@ -372,39 +376,50 @@ declare function cognito(options: CognitoOptions): CognitoProvider;
 
 /** Where to send the user to sign in, and what to ask for. */
 interface SignInOptions {
-    /** The provider's authorization endpoint (see `discover()`). */
+    /** The provider's authorization endpoint (see `discover()`): https:, or http: on localhost, 127.0.0.0/8 or [::1]. */
     authorizationEndpoint: string;
     /** Where the provider sends the user back; registered with the client, and the page that calls `completeSignIn()`. */
     redirectUri: string;
     /** Space-separated scopes. Default: `openid`. */
-    scope?: string;
+    scope?: string | undefined;
     /** The OIDC nonce. Default: a random one when `scope` has `openid`; `false` sends none. */
-    nonce?: string | false;
+    nonce?: string | false | undefined;
     /** The issuer; when set, an `iss` in the callback (RFC 9207) must equal it, which stops mix-up attacks. */
-    issuer?: string;
+    issuer?: string | undefined;
     /** More authorize parameters (`prompt`, `login_hint`, `audience`, ...). They cannot replace the PKCE, state or client parameters. */
-    extraParams?: Record<string, string>;
+    extraParams?: Record<string, string> | undefined;
+    /** The app's own state for the round trip (the path to return to, …): JSON data, kept in `sessionStorage` and handed back by `completeSignIn()`. */
+    appState?: unknown;
+    /** Allows plain http: endpoints and redirect URIs on hosts other than this machine: the code then crosses the network unencrypted. For development networks only. */
+    dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
 /** Whose sign-in it is: an `oauth2()` provider, or just the client id. */
 type SignInClient = Pick<OAuth2Provider, 'options'> | {
     clientId: string;
 };
+/** What `completeSignIn()` resolves to: the token response for `session.setTokens()`, and the app's state. */
+interface SignInResult<TAppState = unknown> extends OAuthTokenResponse {
+    /** The `appState` given to `beginSignIn()`; absent when it was given none. */
+    appState?: TAppState;
+}
 /**
  * Starts an authorization-code + PKCE sign-in and returns the URL to send the user to.
  *
- * The verifier, `state` and nonce stay in this tab's `sessionStorage` until
+ * The verifier, `state`, nonce and `appState` stay in this tab's `sessionStorage` until
  * `completeSignIn()` uses them; several sign-ins may be pending at once.
  */
 declare function beginSignIn(client: SignInClient, options: SignInOptions): Promise<string>;
 /**
  * Finishes the sign-in on the redirect page (default: `location.href`): checks
- * `state`, exchanges the code and returns the token response for `session.setTokens()`.
+ * `state`, exchanges the code and returns the token response for `session.setTokens()`,
+ * with the `appState` given to `beginSignIn()`.
  *
  * Throws `authorization_error` for an `error=` callback, `invalid_state` for a
  * callback this tab did not start (or already used), `verification_failed`
- * for a wrong nonce, and the provider's errors for a refused code.
+ * for a wrong nonce, and the provider's errors for a refused code. Called again
+ * with the same callback while the first call runs, it returns the same result.
  */
-declare function completeSignIn(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<OAuthTokenResponse>;
+declare function completeSignIn<TAppState = unknown>(provider: OAuth2Provider, callbackUrl?: string | URL): Promise<SignInResult<TAppState>>;
 
 /** The endpoints an SPA needs from an OpenID provider's discovery document. */
 interface ProviderMetadata {
@@ -418,11 +433,13 @@ interface ProviderMetadata {
 /** Options of `discover()`. */
 interface DiscoverOptions {
     /** A fetch to use instead of the global one. */
-    fetch?: FetchLike;
-    signal?: AbortSignal;
+    fetch?: FetchLike | undefined;
+    signal?: AbortSignal | undefined;
+    /** Allows a plain http: issuer and endpoints on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
+    dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
 /** Reads `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0) and returns the endpoints. */
 declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
 
 export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
-export type { Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };
+export type { Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };

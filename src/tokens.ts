@@ -1,5 +1,5 @@
 import { decodeJwt, type JWTPayload } from 'jose';
-import { TokenVaultError } from './errors.js';
+import { TokenVaultError, toTokenVaultError } from './errors.js';
 
 /** A token endpoint's answer in OAuth 2.0 shape (RFC 6749 §5.1). */
 export interface OAuthTokenResponse {
@@ -43,6 +43,13 @@ export interface TokenSet {
   readonly receivedAt: number;
 }
 
+/**
+ * The longest a token set is taken to last: about ten years (Cognito's longest refresh-token
+ * lifetime). A provider's "never expires" (`expires_in` 2^31 − 1, or an `exp` centuries away)
+ * is cut to this; it is refreshed then, or found expired.
+ */
+export const MAX_LIFETIME_MS = 3650 * 24 * 3600 * 1000;
+
 const invalidToken = (message: string, cause?: unknown): TokenVaultError =>
   new TokenVaultError('invalid_token', message, { cause });
 
@@ -57,13 +64,34 @@ export function decodeClaims(token: string, what: string): Claims | undefined {
 }
 
 /**
- * Turns an OAuth 2.0 or Cognito token response into a TokenSet.
- *
- * Expiry comes from `expires_in` counted from `receivedAt`, which no device
- * clock skew can spoil. Without it, the JWT's `exp` is used, corrected by the
- * skew between its `iat` and the arrival time.
+ * When tokens that arrived at `receivedAt` expire: `expires_in` seconds later, which no device
+ * clock skew can spoil, or else after the JWT's `exp` less its `iat` (just `exp` without one).
+ * A time that is not finite (`exp: 1e306` overflows) or already past is refused; a lifetime
+ * over MAX_LIFETIME_MS is cut to it.
+ */
+function expiryOf(expiresIn: number, claims: Claims | undefined, receivedAt: number): number {
+  const { exp, iat } = claims ?? {};
+  if (!expiresIn && typeof exp !== 'number') throw invalidToken('The token response has no expires_in and the access token no exp.');
+  const lifetime = expiresIn ? expiresIn * 1000 : exp! * 1000 - (typeof iat === 'number' ? iat * 1000 : receivedAt);
+  if (!Number.isFinite(lifetime)) throw invalidToken('The token expiry is not a finite time.');
+  if (lifetime <= 0) throw invalidToken('The access token has expired already.');
+  return receivedAt + Math.min(lifetime, MAX_LIFETIME_MS);
+}
+
+/**
+ * Turns an OAuth 2.0 or Cognito token response into a TokenSet, or throws `invalid_token`.
+ * See `expiryOf` for when it expires.
  */
 export function parseTokenResponse(response: unknown, receivedAt: number, previous?: TokenSet): TokenSet {
+  try {
+    return parse(response, receivedAt, previous);
+  } catch (error) {
+    // A getter or proxy that throws is as malformed as a wrong field.
+    throw toTokenVaultError(error, 'invalid_token', 'The token response could not be read.');
+  }
+}
+
+function parse(response: unknown, receivedAt: number, previous?: TokenSet): TokenSet {
   if (typeof response !== 'object' || !response) throw invalidToken('The token response is not an object.');
   const r = response as Record<string, unknown>;
   const cognito = 'AccessToken' in r;
@@ -86,12 +114,12 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
   const idClaims = idToken ? decodeClaims(idToken, 'ID token') : {};
   if (!idClaims) throw invalidToken('The ID token is not a JWT.');
   // Cognito names each token's use: an ID token where the access token belongs is refused.
+  // The claim's value is never quoted: a token planted in it would end up in the app's logs.
   for (const [claims, use] of [[accessClaims, 'access'], [idClaims, 'id']] as const) {
     const said = claims?.['token_use'];
-    if (said !== undefined && said !== use) throw invalidToken(`The ${use} token has token_use "${said}".`);
+    if (said !== undefined && said !== use) throw invalidToken(`The ${use} token's token_use claim is not "${use}".`);
   }
-  const { exp, iat } = accessClaims ?? {};
-  if (!expiresIn && typeof exp !== 'number') throw invalidToken('The token response has no expires_in and the access token no exp.');
+  const expiresAt = expiryOf(expiresIn, accessClaims, receivedAt);
 
   // A refresh answer without a refresh token means "keep using the one you have";
   // the same goes for the ID token (it still says who the user is) and the scope.
@@ -101,7 +129,7 @@ export function parseTokenResponse(response: unknown, receivedAt: number, previo
     refreshToken: text('refresh_token') ?? previous?.refreshToken,
     tokenType: text('token_type') ?? 'Bearer',
     scope: (cognito ? undefined : text('scope')) ?? previous?.scope,
-    expiresAt: expiresIn ? receivedAt + expiresIn * 1000 : exp! * 1000 - (typeof iat === 'number' ? iat * 1000 - receivedAt : 0),
+    expiresAt,
     receivedAt,
   });
 }

@@ -43,10 +43,13 @@ function readForm(req) {
   });
 }
 
+// The empty data: icon keeps the browser from asking for /favicon.ico, which oidc-provider
+// answers with a 404 (a console error on the sign-in page).
 function loginPage({ action, error, username }) {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · Local OpenID Provider</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; background: #f3f4f6; color: #111827; display: grid; place-items: center; min-height: 100vh; margin: 0; }
   main { background: #fff; padding: 2rem 2.25rem; border-radius: 12px; box-shadow: 0 10px 30px rgb(0 0 0 / .08); width: min(360px, 90vw); }

@@ -1,7 +1,8 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
 import type { CognitoAuthenticationResult } from '../tokens.js';
-import { isRegion, regionOfPool, serviceOrigin } from './cognito-pool.js';
-import { check, refusal, send, told, urlOption, type ProviderAnswer } from './http.js';
+import { isRegion, poolPrefix, regionOfPool, serviceOrigin } from './cognito-pool.js';
+import { refusal, send, told, type ProviderAnswer } from './http.js';
+import { check, urlOption } from './options.js';
 import { oauth2, type OAuth2Provider } from './oauth2.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
 
@@ -13,26 +14,28 @@ import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
  * app client (no secret) for single-page apps.
  */
 export interface CognitoOptions {
-  /** The AWS region of the user pool, e.g. `eu-west-1`. Read from `userPoolId` when omitted. */
-  region?: string;
+  /** The AWS region of the user pool, e.g. `eu-west-1`. Read from `userPoolId` when omitted. Any name with `endpoint` (an emulator's `local`). */
+  region?: string | undefined;
   /** The app client's id (a public client, without a secret). */
   clientId: string;
-  /** The user pool's id, e.g. `eu-west-1_AbCdEf123`; gives `issuer` and `jwksUri` for verification. */
-  userPoolId?: string;
+  /** The user pool's id, e.g. `eu-west-1_AbCdEf123`; gives `issuer` and `jwksUri` for verification. Any `name_id` with `endpoint`. */
+  userPoolId?: string | undefined;
   /** The user-pool API URL, for emulators and proxies. Default: `https://cognito-idp.{region}.amazonaws.com/`. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** The app client has refresh-token rotation on: refresh with `GetTokensFromRefreshToken`. */
-  rotation?: boolean;
+  rotation?: boolean | undefined;
   /**
    * The managed-login (hosted UI) domain, e.g. `auth.example.com` or
    * `my-app.auth.eu-west-1.amazoncognito.com` (an `https://` origin is accepted too).
    * When set, refresh and revocation go through its `/oauth2/token` and `/oauth2/revoke`.
    */
-  domain?: string;
+  domain?: string | undefined;
   /** The device key of a remembered device (device tracking), or a function that looks it up at refresh time. */
-  deviceKey?: string | (() => string | undefined);
+  deviceKey?: string | (() => string | undefined) | undefined;
   /** A fetch to use instead of the global one. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
+  /** Allows a plain http: `endpoint` or `domain` on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
+  dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
 
 /** The managed-login endpoints of a Cognito domain, and the OAuth 2.0 provider that talks to them. */
@@ -49,7 +52,7 @@ export interface CognitoProvider extends Provider {
   readonly options: Readonly<CognitoOptions>;
   /** The user-pool API URL that refresh and revocation post to (unused with `domain`). */
   readonly endpoint: string | undefined;
-  /** The pool's token issuer, when `userPoolId` and a region are known. */
+  /** The pool's token issuer, when `userPoolId` and an AWS region are known (an emulator's: give it to the verifier yourself). */
   readonly issuer: string | undefined;
   /** The pool's JWKS URL, when `issuer` is known. */
   readonly jwksUri: string | undefined;
@@ -57,12 +60,15 @@ export interface CognitoProvider extends Provider {
   readonly managedLogin: CognitoManagedLogin | undefined;
 }
 
-/** What a Cognito error name means when it says more than the HTTP status. */
-const codeOf = (name: string | undefined): ErrorCode | undefined =>
+/** What a Cognito error name at a 4xx means when it says more than the HTTP status. */
+const codeOf = (name: string | undefined, status: number): ErrorCode | undefined =>
   // The refresh token is invalid, expired or revoked, or the user disabled (NotAuthorized); rotated out of
   // its grace period (RefreshTokenReuse); or the user deleted (UserNotFound, without PreventUserExistenceErrors).
+  // Cognito says so with a 400; the same name at another status does not end a session.
   /^(NotAuthorized|RefreshTokenReuse|UserNotFound)Exception$/.test(name!)
-    ? 'invalid_grant'
+    ? status == 400
+      ? 'invalid_grant'
+      : undefined
     : name == 'TooManyRequestsException'
       ? 'rate_limited'
       : name == 'InternalErrorException'
@@ -78,30 +84,38 @@ export function cognito(options: CognitoOptions): CognitoProvider {
   const { clientId, userPoolId, domain, fetch } = options ?? {};
   check(typeof clientId == 'string' && clientId, 'cognito(): clientId is required.');
   check(!('clientSecret' in options), 'cognito(): clientSecret cannot be kept secret in a browser.');
-  const poolRegion = userPoolId === undefined ? undefined : regionOfPool(userPoolId);
-  check(userPoolId === undefined || poolRegion, 'cognito(): userPoolId is not of the form region_id.');
+  const rules = { insecureHttp: options.dangerouslyAllowInsecureHttp };
+  // Without an endpoint, region and pool id become an AWS host name and must look like AWS's own;
+  // an emulator or proxy behind `endpoint` may name them as it likes (cognito-local: `local_…`).
+  const loose = options.endpoint !== undefined;
+  const poolRegion = typeof userPoolId == 'string' ? (loose ? poolPrefix : regionOfPool)(userPoolId) : undefined;
+  check(userPoolId === undefined || poolRegion, `cognito(): userPoolId is not of the form ${loose ? 'name' : 'region'}_id.`);
   const region = options.region ?? poolRegion;
-  check(region === undefined || isRegion(region), 'cognito(): region is not an AWS region name.');
+  check(
+    region === undefined || (typeof region == 'string' && (loose ? region : isRegion(region))),
+    'cognito(): region is not an AWS region name.',
+  );
   check(poolRegion === undefined || region === poolRegion, 'cognito(): region and userPoolId name different regions.');
 
   let managedLogin: CognitoManagedLogin | undefined;
   if (domain !== undefined) {
     // `auth.example.com` or `https://auth.example.com/` → `https://auth.example.com`.
     // Its scheme, if it has one, is http(s) or it does not end up a host name.
-    const url = urlOption(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`, 'cognito(): domain');
+    const url = urlOption(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`, 'cognito(): domain', rules);
     check(url.href == `${url.origin}/`, 'cognito(): domain must be a host name.');
     const endpoints = {
       authorizationEndpoint: `${url.origin}/oauth2/authorize`,
       tokenEndpoint: `${url.origin}/oauth2/token`,
       revocationEndpoint: `${url.origin}/oauth2/revoke`,
     };
-    managedLogin = { ...endpoints, oauth2: oauth2({ ...endpoints, clientId, fetch }) };
+    const { dangerouslyAllowInsecureHttp } = options;
+    managedLogin = { ...endpoints, oauth2: oauth2({ ...endpoints, clientId, fetch, dangerouslyAllowInsecureHttp }) };
   }
   let { endpoint } = options;
   if (endpoint === undefined) endpoint = region && `${serviceOrigin(region)}/`;
-  else urlOption(endpoint, 'cognito(): endpoint');
+  else urlOption(endpoint, 'cognito(): endpoint', rules);
   check(endpoint || managedLogin, 'cognito(): give region (or userPoolId), endpoint or domain.');
-  const issuer = region && userPoolId && `${serviceOrigin(region)}/${userPoolId}`;
+  const issuer = region && isRegion(region) && userPoolId ? `${serviceOrigin(region)}/${userPoolId}` : undefined;
 
   /** Posts one user-pool API operation; a refusal becomes the error its `__type` names, without `token`. */
   async function call(operation: string, body: object, token: string, signal?: AbortSignal): Promise<ProviderAnswer> {
@@ -112,6 +126,8 @@ export function cognito(options: CognitoOptions): CognitoProvider {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}` },
         body: JSON.stringify(body),
+        // A 307 would carry the refresh token in the body on to wherever it points: not followed.
+        redirect: 'manual',
       },
       signal,
     );
@@ -120,7 +136,8 @@ export function cognito(options: CognitoOptions): CognitoProvider {
       // The error name is in the body or the x-amzn-ErrorType header, maybe as `prefix#Name`
       // (without either, refusal() falls back to OAuth 2.0's `error`, which Cognito does not send).
       const type = typeof said['__type'] == 'string' ? said['__type'] : headers.get('x-amzn-errortype')?.split(':')[0];
-      throw refusal(answer, `Cognito ${operation}`, [token], codeOf, type?.split('#').pop(), said['message'] ?? said['Message']);
+      const name = type?.split('#').pop();
+      throw refusal(answer, { what: `Cognito ${operation}`, secrets: [token], codeOf, name, description: said['message'] ?? said['Message'] });
     }
     return answer;
   }
@@ -147,7 +164,7 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     }
     if (!result['AccessToken']) {
       // A challenge (MFA, new password) instead of tokens: say which.
-      throw new TokenVaultError('invalid_response', `Cognito ${operation} got no AuthenticationResult${told(body['ChallengeName'])[1]}.`, {
+      throw new TokenVaultError('invalid_response', `Cognito ${operation} got no AuthenticationResult${told(body['ChallengeName'], undefined, [token])[1]}.`, {
         status,
       });
     }

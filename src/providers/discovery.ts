@@ -1,5 +1,6 @@
 import { TokenVaultError } from '../errors.js';
 import { refusal, send } from './http.js';
+import { urlOption } from './options.js';
 import type { FetchLike } from './types.js';
 
 /** The endpoints an SPA needs from an OpenID provider's discovery document. */
@@ -15,17 +16,21 @@ export interface ProviderMetadata {
 /** Options of `discover()`. */
 export interface DiscoverOptions {
   /** A fetch to use instead of the global one. */
-  fetch?: FetchLike;
-  signal?: AbortSignal;
+  fetch?: FetchLike | undefined;
+  signal?: AbortSignal | undefined;
+  /** Allows a plain http: issuer and endpoints on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
+  dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 
 /** Reads `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0) and returns the endpoints. */
 export async function discover(issuer: string, options: DiscoverOptions = {}): Promise<ProviderMetadata> {
+  const insecureHttp = options.dangerouslyAllowInsecureHttp;
+  urlOption(issuer, 'discover(): issuer', { insecureHttp });
   const url = `${trimSlash(issuer)}/.well-known/openid-configuration`;
   const answer = await send(options.fetch, url, { headers: { Accept: 'application/json' } }, options.signal);
-  if (answer.status != 200) throw refusal(answer, `Discovery at ${url}`);
+  if (answer.status != 200) throw refusal(answer, { what: `Discovery at ${url}` });
   const { data: body } = answer;
   // §4.3: a document that names another issuer may be an impersonation.
   if (typeof body['issuer'] != 'string' || trimSlash(body['issuer']) != trimSlash(issuer)) {
@@ -37,10 +42,13 @@ export async function discover(issuer: string, options: DiscoverOptions = {}): P
     const value = body[field];
     // The first two are required.
     if (value === undefined && i > 1) continue;
-    if (typeof value != 'string' || !/^https?:\/\//.test(value)) {
-      throw new TokenVaultError('invalid_response', `The discovery document has no valid ${field}.`);
+    try {
+      // The same rules as for an option: an https: issuer cannot hand out plain http: endpoints elsewhere.
+      urlOption(value, field, { insecureHttp });
+    } catch (cause) {
+      throw new TokenVaultError('invalid_response', `The discovery document is refused: ${(cause as Error).message}`, { cause });
     }
-    metadata[name] = value;
+    metadata[name] = value as string;
   }
   return metadata as unknown as ProviderMetadata;
 }

@@ -1,20 +1,23 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
 import type { OAuthTokenResponse } from '../tokens.js';
-import { check, refusal, send, urlOption, type ProviderAnswer } from './http.js';
+import { refusal, send, type ProviderAnswer } from './http.js';
+import { check, urlOption } from './options.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
 
 /** Options of the generic OAuth 2.0 / OpenID Connect provider. */
 export interface OAuth2Options {
-  /** The token endpoint (RFC 6749 §3.2). */
+  /** The token endpoint (RFC 6749 §3.2): https:, or http: on localhost, 127.0.0.0/8 or [::1]. */
   tokenEndpoint: string;
   /** The revocation endpoint (RFC 7009); without it `revoke()` only clears locally. */
-  revocationEndpoint?: string;
+  revocationEndpoint?: string | undefined;
   /** The public client's id. */
   clientId: string;
   /** Scope to ask for on refresh; omitted, the server keeps the granted scope. */
-  scope?: string;
+  scope?: string | undefined;
   /** A fetch to use instead of the global one. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
+  /** Allows plain http: endpoints on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
+  dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
 
 /** The generic OAuth 2.0 provider object; a `Provider` plus what it was built from. */
@@ -24,10 +27,16 @@ export interface OAuth2Provider extends Provider {
   requestTokens(form: Record<string, string>, options?: ProviderCallOptions): Promise<OAuthTokenResponse>;
 }
 
-/** What an OAuth 2.0 `error` value means when it says more than the HTTP status. */
-const codeOf = (error: string | undefined): ErrorCode | undefined =>
+/**
+ * What an OAuth 2.0 `error` value at a 4xx means when it says more than the status. An error
+ * response is a 400 (401 when client authentication failed, RFC 6749 §5.2): `invalid_grant`
+ * at any other status is no reason to end a session.
+ */
+const codeOf = (error: string | undefined, status: number): ErrorCode | undefined =>
   error == 'invalid_grant'
-    ? 'invalid_grant'
+    ? status == 400 || status == 401
+      ? 'invalid_grant'
+      : undefined
     : error == 'slow_down'
       ? 'rate_limited'
       : error == 'server_error' || error == 'temporarily_unavailable'
@@ -37,8 +46,9 @@ const codeOf = (error: string | undefined): ErrorCode | undefined =>
 /** A generic OAuth 2.0 / OIDC provider: refresh at the token endpoint, RFC 7009 revocation. */
 export function oauth2(options: OAuth2Options): OAuth2Provider {
   const { tokenEndpoint, revocationEndpoint, clientId, scope, fetch } = options ?? {};
-  urlOption(tokenEndpoint, 'oauth2(): tokenEndpoint');
-  if (revocationEndpoint !== undefined) urlOption(revocationEndpoint, 'oauth2(): revocationEndpoint');
+  const rules = { insecureHttp: options?.dangerouslyAllowInsecureHttp };
+  urlOption(tokenEndpoint, 'oauth2(): tokenEndpoint', rules);
+  if (revocationEndpoint !== undefined) urlOption(revocationEndpoint, 'oauth2(): revocationEndpoint', rules);
   check(typeof clientId == 'string' && clientId, 'oauth2(): clientId is required.');
 
   const post = (url: string, form: Record<string, string>, signal?: AbortSignal): Promise<ProviderAnswer> =>
@@ -49,6 +59,8 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: `${new URLSearchParams({ client_id: clientId, ...form })}`,
+        // A 307 would carry the tokens in the body on to wherever it points: not followed.
+        redirect: 'manual',
       },
       signal,
     );
@@ -56,7 +68,8 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
   async function requestTokens(form: Record<string, string>, call?: ProviderCallOptions): Promise<OAuthTokenResponse> {
     const answer = await post(tokenEndpoint, form, call?.signal);
     const { data: body, status } = answer;
-    if (!answer.ok) throw refusal(answer, 'The token request', [form['refresh_token'], form['code'], form['code_verifier']], codeOf);
+    const secrets = [form['refresh_token'], form['code'], form['code_verifier']];
+    if (!answer.ok) throw refusal(answer, { what: 'The token request', secrets, codeOf });
     if (typeof body['access_token'] != 'string') {
       throw new TokenVaultError('invalid_response', 'The token request got no access_token.', { status });
     }
@@ -73,7 +86,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
       if (revocationEndpoint === undefined) return;
       const answer = await post(revocationEndpoint, { token, token_type_hint: 'refresh_token' }, call?.signal);
       // RFC 7009 §2.2: 200 also for tokens that were already invalid.
-      if (answer.status != 200) throw refusal(answer, 'The revocation request', [token], codeOf);
+      if (answer.status != 200) throw refusal(answer, { what: 'The revocation request', secrets: [token], codeOf });
     },
   };
 }

@@ -3,7 +3,7 @@ import type { TokenResponse } from '../tokens.js';
 /** Per-call context a session hands to its provider. */
 export interface ProviderCallOptions {
   /** Aborted when the session signs out or is disposed while the call runs. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

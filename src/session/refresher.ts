@@ -104,7 +104,8 @@ async function run(core: SessionCore, sync: SessionSync, policy: RefreshPolicy):
   } catch (error) {
     const failure = toTokenVaultError(error, 'provider_error', 'Refresh failed.');
     if (signal.aborted) throw failure;
-    core.reportError(failure);
+    // A provider that keeps answering with unusable tokens is told once per run of such answers.
+    if (failure.code !== 'invalid_response' || core.state().pacing.lastError?.code !== 'invalid_response') core.reportError(failure);
     if (failure.code === 'invalid_grant') {
       await sync.end('provider', true);
     } else if (core.state().tokens) {
@@ -127,7 +128,7 @@ async function exchange(core: SessionCore, sync: SessionSync, policy: RefreshPol
   if (!previous.refreshToken) throw new TokenVaultError('not_signed_in', 'No refresh token; sign in again.');
   const response = await core.provider.refresh(previous.refreshToken, { signal });
   if (signal.aborted) throw new TokenVaultError('aborted', 'Refresh overtaken by a sign-in, sign-out or other tab.');
-  const next = parseTokenResponse(response, core.now(), previous);
+  const next = usableAnswer(response, core.now(), previous);
   const before = core.state();
   const refreshAt = core.refreshAt(next);
   const floor = next.receivedAt + MIN_REFRESH_INTERVAL;
@@ -146,6 +147,16 @@ async function exchange(core: SessionCore, sync: SessionSync, policy: RefreshPol
   await sync.publish(next, previous);
   if (!dueOnArrival && core.state().tokens === next && core.now() >= next.expiresAt) {
     fail(core, new TokenVaultError('storage_unavailable', 'The refreshed token expired while it was being stored.'));
+  }
+}
+
+/** The provider's refresh answer as tokens; an answer that is no usable token response is `invalid_response`. */
+function usableAnswer(response: unknown, receivedAt: number, previous: TokenSet): TokenSet {
+  try {
+    return parseTokenResponse(response, receivedAt, previous);
+  } catch (cause) {
+    // Our own message, which names what is wrong and never a value.
+    throw new TokenVaultError('invalid_response', `The refresh answer is not usable: ${(cause as Error).message}`, { cause });
   }
 }
 

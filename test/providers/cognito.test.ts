@@ -70,7 +70,31 @@ describe('cognito() configuration', () => {
     expect(p.issuer).toBe('https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123');
   });
 
+  it('with an endpoint (an emulator or proxy), takes any region name and any pool id of the form name_id', async () => {
+    const { fetch, sent } = fakeFetch(okResult({ AccessToken: accessToken() }));
+    const endpoint = 'http://127.0.0.1:9229/';
+    for (const options of [{ region: 'local' }, { userPoolId: 'local_5J3m3FTx' }, { region: 'local', userPoolId: 'local_AbC123' }]) {
+      const p = cognito({ clientId: 'client-1', endpoint, fetch, ...options });
+      expect(p.endpoint).toBe(endpoint);
+      // cognito-local's issuer is its own (http://127.0.0.1:9229/local_…); the verifier is told it.
+      expect(p.issuer).toBeUndefined();
+      await p.refresh(REFRESH);
+    }
+    expect(sent.map((request) => request.url)).toEqual([endpoint, endpoint, endpoint]);
+  });
+
+  it('with an endpoint and an AWS region (a proxy), still knows the pool issuer', () => {
+    const p = cognito({ clientId: 'client-1', userPoolId: 'eu-west-1_AbC123', endpoint: 'https://proxy.example.com/cognito' });
+    expect(p.endpoint).toBe('https://proxy.example.com/cognito');
+    expect(p.issuer).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123');
+  });
+
   it.each<[string, Record<string, unknown>]>([
+    ['an emulator region without its endpoint', { clientId: 'c', region: 'local' }],
+    ['an emulator pool id without its endpoint', { clientId: 'c', userPoolId: 'local_AbC123' }],
+    ['a pool id that is not name_id, even with an endpoint', { clientId: 'c', userPoolId: 'nope', endpoint: 'http://127.0.0.1:9229/' }],
+    ['an empty region, even with an endpoint', { clientId: 'c', region: '', endpoint: 'http://127.0.0.1:9229/' }],
+    ['a region and pool id disagreeing, even with an endpoint', { clientId: 'c', region: 'local', userPoolId: 'eu-west-1_AbC', endpoint: 'http://127.0.0.1:9229/' }],
     ['no clientId', { region: 'eu-west-1' }],
     ['no region, endpoint or domain', { clientId: 'c' }],
     ['a region that could change the host name', { clientId: 'c', region: 'evil.example.com/#' }],
@@ -249,6 +273,34 @@ describe('errors', () => {
     expect(error).toMatchObject({ code: 'server_error', status });
     expect(error.providerCode).toBeUndefined();
     expect(error.retryable).toBe(true);
+  });
+
+  it.each<[number, string]>([
+    [500, 'server_error'],
+    [503, 'server_error'],
+    [301, 'invalid_response'],
+    [403, 'provider_error'],
+    [401, 'provider_error'],
+  ])('NotAuthorizedException at HTTP %i is %s: only a 400 ends a session', async (status, code) => {
+    const { fetch } = fakeFetch(json(status, { __type: 'NotAuthorizedException', message: 'Refresh Token has been revoked' }));
+    expect(await failure(provider(fetch).refresh(REFRESH))).toMatchObject({ code, status });
+  });
+
+  it('does not follow a redirect, which would carry the refresh token on in the body', async () => {
+    const spy = vi.fn<FetchLike>(async () => okResult({ AccessToken: accessToken() })());
+    await provider(spy).refresh(REFRESH);
+    expect(spy.mock.calls[0]![1].redirect).toBe('manual');
+  });
+
+  it('never repeats a piece of the refresh token Cognito echoes, in its message or a challenge name', async () => {
+    const piece = REFRESH.slice(0, 32);
+    const { fetch } = fakeFetch(
+      json(400, { __type: 'InvalidParameterException', message: `Bad token ${piece}...` }),
+      json(200, { ChallengeName: `MFA_${REFRESH.slice(-30)}` }),
+    );
+    const p = provider(fetch);
+    expect((await failure(p.refresh(REFRESH))).message).toBe('Cognito InitiateAuth failed with HTTP 400 (InvalidParameterException: Bad token [redacted]...).');
+    expect((await failure(p.refresh(REFRESH))).message).toBe('Cognito InitiateAuth got no AuthenticationResult (MFA_[redacted]).');
   });
 
   it('cognito-local\'s 500 CognitoLocal#Unsupported is a server_error named Unsupported', async () => {

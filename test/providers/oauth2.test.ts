@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { oauth2, TokenVaultError } from '../../src/index.js';
-import { json, tokenResponse } from '../helpers.js';
+import { createSession, oauth2, TokenVaultError } from '../../src/index.js';
+import { json, record, tokenResponse } from '../helpers.js';
 
 const endpoints = {
   tokenEndpoint: 'https://id.example.com/token',
@@ -33,7 +33,18 @@ describe('oauth2().refresh', () => {
 
   it.each([
     [400, { error: 'invalid_grant', error_description: 'grant request is invalid' }, 'invalid_grant'],
+    [401, { error: 'invalid_grant' }, 'invalid_grant'],
     [400, { error: 'invalid_client' }, 'provider_error'],
+    // RFC 6749 §5.2 error responses are 400 (401 for client authentication): invalid_grant at any
+    // other status is a server's or a proxy's mistake, and signs nobody out.
+    [301, { error: 'invalid_grant' }, 'invalid_response'],
+    [307, { error: 'invalid_grant' }, 'invalid_response'],
+    [403, { error: 'invalid_grant' }, 'provider_error'],
+    [404, { error: 'invalid_grant' }, 'provider_error'],
+    [429, { error: 'invalid_grant' }, 'rate_limited'],
+    [500, { error: 'invalid_grant' }, 'server_error'],
+    [501, { error: 'invalid_grant' }, 'server_error'],
+    [503, { error: 'invalid_grant' }, 'server_error'],
     [401, 'not json at all', 'provider_error'],
     [429, { error: 'slow_down' }, 'rate_limited'],
     [429, {}, 'rate_limited'],
@@ -47,6 +58,19 @@ describe('oauth2().refresh', () => {
     expect(error).toBeInstanceOf(TokenVaultError);
     expect(error).toMatchObject({ code, status });
     if (typeof body !== 'string') expect((error as TokenVaultError).retryAfter).toBe(7);
+  });
+
+  it.each([
+    ['', undefined],
+    ['soon', undefined],
+    ['-5', undefined],
+    ['1e3', undefined],
+    ['Wed, 21 Oct 2015 07:28:00 GMT', undefined],
+    ['9'.repeat(40), undefined],
+    ['120', 120],
+  ])('reads Retry-After %j as %j', async (header, retryAfter) => {
+    const { provider: p } = provider(() => json(503, {}, { 'retry-after': header }));
+    expect(((await p.refresh('rt').catch((e: unknown) => e)) as TokenVaultError).retryAfter).toBe(retryAfter);
   });
 
   it('turns a failed fetch into a retryable network error', async () => {
@@ -66,6 +90,23 @@ describe('oauth2().refresh', () => {
   ])('rejects a 200 with %s as invalid_response', async (_what, answer) => {
     const { provider: p } = provider(answer);
     await expect(p.refresh('rt')).rejects.toMatchObject({ code: 'invalid_response' });
+  });
+
+  it('never repeats a piece of the refresh token a provider echoes back (its first 32 or last 30 characters)', async () => {
+    const secret = 'rt-SECRET-0123456789abcdefghijklmnopqrstuvwxyz';
+    for (const piece of [secret.slice(0, 32), secret.slice(-30)]) {
+      const { provider: p } = provider(() =>
+        json(400, { error: 'invalid_request', error_description: `refresh token ${piece}... is malformed` }),
+      );
+      const error = (await p.refresh(secret).catch((e: unknown) => e)) as TokenVaultError;
+      expect(error.message).toBe('The token request failed with HTTP 400 (invalid_request: refresh token [redacted]... is malformed).');
+    }
+  });
+
+  it('does not follow a redirect, which would carry the refresh token on in the body', async () => {
+    const { fetch, provider: p } = provider(() => json(200, tokenResponse()));
+    await p.refresh('rt');
+    expect(fetch.mock.calls[0]![1].redirect).toBe('manual');
   });
 
   it('never repeats the refresh token a provider echoes back', async () => {
@@ -115,5 +156,32 @@ describe('oauth2() options', () => {
     [{ tokenEndpoint: 'file:///etc/token', clientId: 'c' }],
   ])('rejects %j with invalid_config', (options) => {
     expect(() => oauth2(options as never)).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+  });
+});
+
+describe('a session with oauth2()', () => {
+  async function signedIn(answer: Response) {
+    const p = oauth2({ ...endpoints, fetch: async () => answer });
+    const session = createSession({ name: 'oauth2-statuses', provider: p, persist: 'memory' });
+    await session.setTokens(tokenResponse());
+    return session;
+  }
+
+  it.each([301, 403, 500, 501, 503])('keeps the session when HTTP %i says invalid_grant', async (status) => {
+    const session = await signedIn(json(status, { error: 'invalid_grant' }));
+    const seen = record(session, 'revoked', 'signedOut');
+    await expect(session.refresh()).rejects.not.toMatchObject({ code: 'invalid_grant' });
+    expect(session.getSnapshot().status).toBe('signedIn');
+    expect(seen).toEqual([]);
+    session.dispose();
+  });
+
+  it('ends the session when HTTP 400 says invalid_grant', async () => {
+    const session = await signedIn(json(400, { error: 'invalid_grant' }));
+    const seen = record(session, 'revoked', 'signedOut');
+    await expect(session.refresh()).rejects.toMatchObject({ code: 'invalid_grant' });
+    expect(session.getSnapshot().status).toBe('signedOut');
+    expect(seen.map(([type]) => type)).toEqual(['revoked', 'signedOut']);
+    session.dispose();
   });
 });

@@ -249,3 +249,102 @@ describe('completeSignIn', () => {
     }
   });
 });
+
+describe('appState', () => {
+  const tokenAnswer = () => ({ status: 200, body: { access_token: 'at', expires_in: 60 } });
+
+  it('comes back from completeSignIn() as it was given to beginSignIn(), stored with the verifier', async () => {
+    const appState = { returnTo: '/orders?page=2#top', tab: 3, flags: [true, null], nested: { note: 'ünïcødé' }, gone: undefined };
+    const { callback } = await roundTrip({ ...options, nonce: false, appState });
+    expect(JSON.parse(sessionStorage.getItem(pendingKeys()[0]!)!)).toMatchObject({ appState: { returnTo: '/orders?page=2#top' } });
+    const { provider } = providerAnswering(tokenAnswer);
+    const result = await completeSignIn<typeof appState>(provider, callback);
+    expect(result).toEqual({ access_token: 'at', expires_in: 60, appState: { returnTo: '/orders?page=2#top', tab: 3, flags: [true, null], nested: { note: 'ünïcødé' } } });
+    expect(result.appState?.returnTo).toBe('/orders?page=2#top');
+  });
+
+  it('is absent when none was given, and never taken from the token endpoint\'s answer', async () => {
+    const { callback } = await roundTrip({ ...options, nonce: false });
+    const { provider } = providerAnswering(() => ({ status: 200, body: { access_token: 'at', expires_in: 60, appState: '/evil' } }));
+    const result = await completeSignIn(provider, callback);
+    expect('appState' in result).toBe(false);
+  });
+
+  it('may be any JSON value, null and false included', async () => {
+    for (const appState of [null, false, 0, '', 'plain', [1, 'two']]) {
+      const { callback } = await roundTrip({ ...options, nonce: false, appState });
+      const { provider } = providerAnswering(tokenAnswer);
+      expect((await completeSignIn(provider, callback)).appState).toEqual(appState);
+    }
+  });
+
+  it.each<[string, unknown]>([
+    ['a function', () => '/home'],
+    ['a Date', new Date(0)],
+    ['a Map', new Map([['a', 1]])],
+    ['NaN', Number.NaN],
+    ['Infinity inside', { n: Infinity }],
+    ['a bigint', 10n],
+    ['a symbol', Symbol('s')],
+    ['undefined in an array', [undefined]],
+    ['a cycle', (() => { const a: Record<string, unknown> = {}; a['self'] = a; return a; })()],
+    ['nesting too deep for the stack', JSON.parse('['.repeat(20_000) + ']'.repeat(20_000)) as unknown],
+  ])('is refused with invalid_config when it is %s, before anything is stored', async (_, appState) => {
+    const error = await rejection(beginSignIn({ clientId: 'spa' }, { ...options, appState }));
+    expect(error.code).toBe('invalid_config');
+    expect(pendingKeys()).toEqual([]);
+  });
+
+  it('too large for sessionStorage gives storage_unavailable', async () => {
+    const setItem = vi.spyOn(sessionStorage, 'setItem').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    try {
+      const error = await rejection(beginSignIn({ clientId: 'spa' }, { ...options, appState: 'x'.repeat(1000) }));
+      expect(error.code).toBe('storage_unavailable');
+    } finally {
+      // happy-dom's storage is a proxy that restoreMocks does not reach.
+      setItem.mockRestore();
+    }
+  });
+});
+
+describe('completeSignIn() called twice (React StrictMode runs effects twice)', () => {
+  it('gives the second call the same result, and exchanges the code once', async () => {
+    const { callback } = await roundTrip({ ...options, nonce: false, appState: { returnTo: '/a' } });
+    const { provider, fetch } = providerAnswering(() => ({ status: 200, body: { access_token: 'at', expires_in: 60 } }));
+    const first = completeSignIn(provider, callback);
+    const second = completeSignIn(provider, new URL(callback));
+    const [a, b] = await Promise.all([first, second]);
+    expect(b).toBe(a);
+    expect(a.appState).toEqual({ returnTo: '/a' });
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives both calls the same refusal', async () => {
+    const { callback } = await roundTrip({ ...options, nonce: false });
+    const { provider } = providerAnswering(() => ({ status: 400, body: { error: 'invalid_grant' } }));
+    const [a, b] = await Promise.allSettled([completeSignIn(provider, callback), completeSignIn(provider, callback)]);
+    expect(a).toMatchObject({ status: 'rejected', reason: { code: 'invalid_grant' } });
+    expect(b).toEqual(a);
+  });
+
+  it('still refuses the callback once the first call is done', async () => {
+    const { callback } = await roundTrip({ ...options, nonce: false });
+    const { provider, fetch } = providerAnswering(() => ({ status: 200, body: { access_token: 'at', expires_in: 60 } }));
+    await completeSignIn(provider, callback);
+    expect((await rejection(completeSignIn(provider, callback))).code).toBe('invalid_state');
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('still refuses a callback this tab did not start (another tab\'s, replayed here)', async () => {
+    const { callback } = await roundTrip({ ...options, nonce: false });
+    // What another tab sees: its own sessionStorage, without this sign-in.
+    sessionStorage.clear();
+    const { provider, fetch } = providerAnswering(() => ({ status: 200, body: { access_token: 'at', expires_in: 60 } }));
+    const [a, b] = await Promise.allSettled([completeSignIn(provider, callback), completeSignIn(provider, callback)]);
+    expect(a).toMatchObject({ status: 'rejected', reason: { code: 'invalid_state' } });
+    expect(b).toMatchObject({ status: 'rejected', reason: { code: 'invalid_state' } });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
