@@ -1,8 +1,8 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
 import type { CognitoAuthenticationResult } from '../tokens.js';
 import { isRegion, poolPrefix, regionOfPool, serviceOrigin } from './cognito-pool.js';
-import { refusal, send, told, type ProviderAnswer } from './http.js';
-import { check, urlOption } from './options.js';
+import { errorFromAnswer, send, providerWords, type ProviderAnswer } from './http.js';
+import { requireOption, urlOption } from './options.js';
 import { oauth2, type OAuth2Provider } from './oauth2.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
 
@@ -82,27 +82,27 @@ const codeOf = (name: string | undefined, status: number): ErrorCode | undefined
  */
 export function cognito(options: CognitoOptions): CognitoProvider {
   const { clientId, userPoolId, domain, fetch } = options ?? {};
-  check(typeof clientId == 'string' && clientId, 'cognito(): clientId is required.');
-  check(!('clientSecret' in options), 'cognito(): clientSecret cannot be kept secret in a browser.');
+  requireOption(typeof clientId == 'string' && clientId, 'cognito(): clientId is required.');
+  requireOption(!('clientSecret' in options), 'cognito(): clientSecret cannot be kept secret in a browser.');
   const rules = { insecureHttp: options.dangerouslyAllowInsecureHttp };
   // Without an endpoint, region and pool id become an AWS host name and must look like AWS's own;
   // an emulator or proxy behind `endpoint` may name them as it likes (cognito-local: `local_…`).
   const loose = options.endpoint !== undefined;
   const poolRegion = typeof userPoolId == 'string' ? (loose ? poolPrefix : regionOfPool)(userPoolId) : undefined;
-  check(userPoolId === undefined || poolRegion, `cognito(): userPoolId is not of the form ${loose ? 'name' : 'region'}_id.`);
+  requireOption(userPoolId === undefined || poolRegion, `cognito(): userPoolId is not of the form ${loose ? 'name' : 'region'}_id.`);
   const region = options.region ?? poolRegion;
-  check(
+  requireOption(
     region === undefined || (typeof region == 'string' && (loose ? region : isRegion(region))),
     'cognito(): region is not an AWS region name.',
   );
-  check(poolRegion === undefined || region === poolRegion, 'cognito(): region and userPoolId name different regions.');
+  requireOption(poolRegion === undefined || region === poolRegion, 'cognito(): region and userPoolId name different regions.');
 
   let managedLogin: CognitoManagedLogin | undefined;
   if (domain !== undefined) {
     // `auth.example.com` or `https://auth.example.com/` → `https://auth.example.com`.
     // Its scheme, if it has one, is http(s) or it does not end up a host name.
     const url = urlOption(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`, 'cognito(): domain', rules);
-    check(url.href == `${url.origin}/`, 'cognito(): domain must be a host name.');
+    requireOption(url.href == `${url.origin}/`, 'cognito(): domain must be a host name.');
     const endpoints = {
       authorizationEndpoint: `${url.origin}/oauth2/authorize`,
       tokenEndpoint: `${url.origin}/oauth2/token`,
@@ -114,10 +114,10 @@ export function cognito(options: CognitoOptions): CognitoProvider {
   let { endpoint } = options;
   if (endpoint === undefined) endpoint = region && `${serviceOrigin(region)}/`;
   else urlOption(endpoint, 'cognito(): endpoint', rules);
-  check(endpoint || managedLogin, 'cognito(): give region (or userPoolId), endpoint or domain.');
+  requireOption(endpoint || managedLogin, 'cognito(): give region (or userPoolId), endpoint or domain.');
   const issuer = region && isRegion(region) && userPoolId ? `${serviceOrigin(region)}/${userPoolId}` : undefined;
 
-  /** Posts one user-pool API operation; a refusal becomes the error its `__type` names, without `token`. */
+  /** Posts one user-pool API operation; a errorFromAnswer becomes the error its `__type` names, without `token`. */
   async function call(operation: string, body: object, token: string, signal?: AbortSignal): Promise<ProviderAnswer> {
     const answer = await send(
       fetch,
@@ -134,10 +134,10 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     const { data: said, headers } = answer;
     if (!answer.ok) {
       // The error name is in the body or the x-amzn-ErrorType header, maybe as `prefix#Name`
-      // (without either, refusal() falls back to OAuth 2.0's `error`, which Cognito does not send).
+      // (without either, errorFromAnswer() falls back to OAuth 2.0's `error`, which Cognito does not send).
       const type = typeof said['__type'] == 'string' ? said['__type'] : headers.get('x-amzn-errortype')?.split(':')[0];
       const name = type?.split('#').pop();
-      throw refusal(answer, { what: `Cognito ${operation}`, secrets: [token], codeOf, name, description: said['message'] ?? said['Message'] });
+      throw errorFromAnswer(answer, { what: `Cognito ${operation}`, secrets: [token], codeOf, name, description: said['message'] ?? said['Message'] });
     }
     return answer;
   }
@@ -164,7 +164,7 @@ export function cognito(options: CognitoOptions): CognitoProvider {
     }
     if (!result['AccessToken']) {
       // A challenge (MFA, new password) instead of tokens: say which.
-      throw new TokenVaultError('invalid_response', `Cognito ${operation} got no AuthenticationResult${told(body['ChallengeName'], undefined, [token])[1]}.`, {
+      throw new TokenVaultError('invalid_response', `Cognito ${operation} got no AuthenticationResult${providerWords(body['ChallengeName'], undefined, [token])[1]}.`, {
         status,
       });
     }

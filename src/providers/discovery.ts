@@ -1,5 +1,5 @@
 import { TokenVaultError } from '../errors.js';
-import { refusal, send } from './http.js';
+import { errorFromAnswer, send } from './http.js';
 import { urlOption } from './options.js';
 import type { FetchLike } from './types.js';
 
@@ -30,7 +30,7 @@ export async function discover(issuer: string, options: DiscoverOptions = {}): P
   urlOption(issuer, 'discover(): issuer', { insecureHttp });
   const url = `${trimSlash(issuer)}/.well-known/openid-configuration`;
   const answer = await send(options.fetch, url, { headers: { Accept: 'application/json' } }, options.signal);
-  if (answer.status != 200) throw refusal(answer, { what: `Discovery at ${url}` });
+  if (answer.status != 200) throw errorFromAnswer(answer, { what: `Discovery at ${url}` });
   const { data: body } = answer;
   // §4.3: a document that names another issuer may be an impersonation.
   if (typeof body['issuer'] != 'string' || trimSlash(body['issuer']) != trimSlash(issuer)) {

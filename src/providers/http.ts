@@ -1,6 +1,6 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
 import { redactTokens } from '../redact.js';
-import { check } from './options.js';
+import { requireOption } from './options.js';
 import type { FetchLike } from './types.js';
 
 /** How long a provider request may take before it counts as a network failure. */
@@ -39,7 +39,7 @@ async function read(response: Response): Promise<ProviderAnswer> {
  */
 export async function send(fetchImpl: FetchLike | undefined, url: string, init: RequestInit, signal?: AbortSignal): Promise<ProviderAnswer> {
   const fetchNow = fetchImpl ?? globalThis.fetch;
-  check(fetchNow, 'No global fetch(); pass one to the provider.');
+  requireOption(fetchNow, 'No global fetch(); pass one to the provider.');
   const controller = new AbortController();
   let timedOut = false;
   let stop!: (reason: unknown) => void;
@@ -87,13 +87,13 @@ function clean(value: unknown, secrets: readonly (string | undefined)[], max: nu
 }
 
 /** A provider's error name and description, cleaned and with `secrets` redacted: `[name, " (name: description)"]`. */
-export function told(name: unknown, description?: unknown, secrets: readonly (string | undefined)[] = []): [string | undefined, string] {
+export function providerWords(name: unknown, description?: unknown, secrets: readonly (string | undefined)[] = []): [string | undefined, string] {
   const code = clean(name, secrets, 80);
   const said = [code, clean(description, secrets, 200)].filter(Boolean).join(': ');
   return [code, said && ` (${said})`];
 }
 
-/** What a refused request was, for `refusal()`. */
+/** What a refused request was, for `errorFromAnswer()`. */
 export interface RefusedRequest {
   /** What was attempted, to start the message: "The token request". */
   what: string;
@@ -112,9 +112,9 @@ export interface RefusedRequest {
  * `server_error`, and anything below 400 (a redirect) no token answer at all. Only at a 4xx
  * may the provider's error name refine it, through `codeOf`.
  */
-export function refusal(answer: ProviderAnswer, request: RefusedRequest): TokenVaultError {
+export function errorFromAnswer(answer: ProviderAnswer, request: RefusedRequest): TokenVaultError {
   const { status, data } = answer;
-  const [providerCode, said] = told(request.name ?? data['error'], request.description ?? data['error_description'], request.secrets);
+  const [providerCode, said] = providerWords(request.name ?? data['error'], request.description ?? data['error_description'], request.secrets);
   // Retry-After in seconds (RFC 9110 delay-seconds); its HTTP-date form is ignored.
   const retryAfter = Number(/^\d{1,9}$/.exec(answer.headers.get('retry-after') ?? '')?.[0] ?? NaN);
   const code: ErrorCode =

@@ -1,7 +1,7 @@
 import { TokenVaultError, type ErrorCode } from '../errors.js';
 import type { OAuthTokenResponse } from '../tokens.js';
-import { refusal, send, type ProviderAnswer } from './http.js';
-import { check, urlOption } from './options.js';
+import { errorFromAnswer, send, type ProviderAnswer } from './http.js';
+import { requireOption, urlOption } from './options.js';
 import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
 
 /** Options of the generic OAuth 2.0 / OpenID Connect provider. */
@@ -49,7 +49,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
   const rules = { insecureHttp: options?.dangerouslyAllowInsecureHttp };
   urlOption(tokenEndpoint, 'oauth2(): tokenEndpoint', rules);
   if (revocationEndpoint !== undefined) urlOption(revocationEndpoint, 'oauth2(): revocationEndpoint', rules);
-  check(typeof clientId == 'string' && clientId, 'oauth2(): clientId is required.');
+  requireOption(typeof clientId == 'string' && clientId, 'oauth2(): clientId is required.');
 
   const post = (url: string, form: Record<string, string>, signal?: AbortSignal): Promise<ProviderAnswer> =>
     send(
@@ -69,7 +69,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
     const answer = await post(tokenEndpoint, form, call?.signal);
     const { data: body, status } = answer;
     const secrets = [form['refresh_token'], form['code'], form['code_verifier']];
-    if (!answer.ok) throw refusal(answer, { what: 'The token request', secrets, codeOf });
+    if (!answer.ok) throw errorFromAnswer(answer, { what: 'The token request', secrets, codeOf });
     if (typeof body['access_token'] != 'string') {
       throw new TokenVaultError('invalid_response', 'The token request got no access_token.', { status });
     }
@@ -86,7 +86,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
       if (revocationEndpoint === undefined) return;
       const answer = await post(revocationEndpoint, { token, token_type_hint: 'refresh_token' }, call?.signal);
       // RFC 7009 §2.2: 200 also for tokens that were already invalid.
-      if (answer.status != 200) throw refusal(answer, { what: 'The revocation request', secrets: [token], codeOf });
+      if (answer.status != 200) throw errorFromAnswer(answer, { what: 'The revocation request', secrets: [token], codeOf });
     },
   };
 }

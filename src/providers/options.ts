@@ -1,7 +1,7 @@
 import { TokenVaultError } from '../errors.js';
 
 /** Throws `invalid_config` with `message` unless `ok`. */
-export function check(ok: unknown, message: string): asserts ok {
+export function requireOption(ok: unknown, message: string): asserts ok {
   if (!ok) throw new TokenVaultError('invalid_config', message);
 }
 
@@ -35,7 +35,7 @@ export function urlOption(value: unknown, name: string, rules: UrlRules = {}): U
   if (!url || (!rules.anyScheme && !/^https?:$/.test(url.protocol))) {
     throw new TokenVaultError('invalid_config', `${name} must be an absolute ${rules.anyScheme ? '' : 'http(s) '}URL.`);
   }
-  check(
+  requireOption(
     url.protocol != 'http:' || rules.insecureHttp || isLoopback(url.hostname),
     `${name} is plain http: on ${url.host}, so tokens would cross the network unencrypted. Use https: ` +
       '(http: is fine on localhost, 127.0.0.1 or [::1]), or dangerouslyAllowInsecureHttp: true on a development network.',

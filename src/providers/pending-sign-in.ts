@@ -1,5 +1,5 @@
 import { TokenVaultError } from '../errors.js';
-import { check } from './options.js';
+import { requireOption } from './options.js';
 
 /** What one tab remembers between the redirect out and the redirect back. Never tokens. */
 export interface PendingSignIn {
@@ -66,7 +66,7 @@ export function checkAppState(appState: unknown): void {
   } catch {
     // Nested too deep for the stack (or a proxy that throws): not something to carry.
   }
-  check(json, 'beginSignIn(): appState must be JSON data (objects, arrays, strings, finite numbers, booleans, null).');
+  requireOption(json, 'beginSignIn(): appState must be JSON data (objects, arrays, strings, finite numbers, booleans, null).');
 }
 
 /** Keeps a sign-in for the trip out and back under its `state`, forgetting the ones abandoned long ago. */

@@ -1,6 +1,6 @@
 import { TokenVaultError } from '../errors.js';
 import { decodeClaims, type OAuthTokenResponse } from '../tokens.js';
-import { told } from './http.js';
+import { providerWords } from './http.js';
 import type { OAuth2Provider } from './oauth2.js';
 import { urlOption } from './options.js';
 import { checkAppState, keepPending, takePending, type PendingSignIn } from './pending-sign-in.js';
@@ -114,7 +114,7 @@ async function exchangeCode(provider: OAuth2Provider, params: URLSearchParams): 
   const pending = takePending(params.get('state'));
   const error = params.get('error');
   if (error !== null) {
-    const [providerCode, said] = told(error, params.get('error_description'), [pending?.verifier]);
+    const [providerCode, said] = providerWords(error, params.get('error_description'), [pending?.verifier]);
     throw new TokenVaultError('authorization_error', `The sign-in was refused${said}.`, { providerCode });
   }
   if (!pending) {
