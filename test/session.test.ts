@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, TokenVaultError, type Session } from '../src/index.js';
 import { ASK_WINDOW } from '../src/tabs/tabs.js';
-import { advance, fakeEndpoint, holdNextAnswer, json, jwt, record, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
+import { advance, failure, fakeEndpoint, holdNextAnswer, json, jwt, record, settle, tokenResponse, useFakeClock, type FakeEndpoint } from './helpers.js';
 
 const TOKEN_ENDPOINT = 'https://id.example.com/token';
 let sessions: Session[] = [];
@@ -377,5 +377,26 @@ describe('events and subscriptions', () => {
     await advance(600_000, 60_000);
     expect(tokenRequests(endpoint)).toHaveLength(0);
     await expect(session.getAccessToken()).rejects.toMatchObject({ code: 'aborted' });
+  });
+});
+
+describe('no piece of a held token in a message', () => {
+  it('a provider that echoes 32 characters of the ID token or the access token: the session redacts them too', async () => {
+    const endpoint = fakeEndpoint();
+    const session = await makeSession(endpoint);
+    const tokens = tokenResponse();
+    await session.setTokens(tokens);
+    const idPiece = tokens.id_token.slice(10, 42);
+    const accessPiece = tokens.access_token.slice(-30);
+    endpoint.queue.push(json(400, { error: 'invalid_request', error_description: `bad ${idPiece} and ${accessPiece}` }));
+    const refreshFailure = await failure(session.refresh());
+    endpoint.queue.push(json(400, { error: 'invalid_request', error_description: `unknown ${idPiece}` }));
+    const revokeFailure = await failure(session.revoke());
+    for (const error of [refreshFailure, revokeFailure]) {
+      expect(error.code).toBe('provider_error');
+      expect(error.message).toContain('[redacted]');
+      expect(error.message).not.toContain(idPiece.slice(0, 16));
+      expect(error.message).not.toContain(accessPiece.slice(0, 16));
+    }
   });
 });

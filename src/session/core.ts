@@ -1,11 +1,12 @@
 import type { SessionEvents } from '../api.js';
-import { toTokenVaultError, type ErrorCode } from '../errors.js';
+import { TokenVaultError, toTokenVaultError, type ErrorCode } from '../errors.js';
 import { createEmitter, type Emitter } from '../events.js';
 import type { SessionPorts } from '../ports.js';
 import type { Provider } from '../providers/types.js';
 import { snapshotOf, type SessionSnapshot } from '../snapshot.js';
 import { steadyClock } from '../time/clock.js';
 import { createDeadlineTimer, type DeadlineTimer } from '../time/deadline-timer.js';
+import { redactTokens } from '../redact.js';
 import { nextRefreshAt } from '../time/policy.js';
 import type { TokenSet } from '../tokens.js';
 import { initialState, type SessionState } from './state.js';
@@ -36,6 +37,11 @@ export interface SessionCore {
   clockOffset(): number;
   /** Emits `error`, wrapping anything that is not a TokenVaultError as `fallback`. */
   reportError(error: unknown, fallback?: ErrorCode): void;
+  /**
+   * A provider's error with no piece of any token this session holds in its message (providers
+   * echo what they were sent). A message that needed it loses its `cause`, which may say the same.
+   */
+  redact(error: TokenVaultError): TokenVaultError;
   /** Aborted whenever the tokens are replaced from outside a refresh (sign-in, sign-out, another tab, dispose). */
   epoch(): AbortSignal;
   /** Aborts the current epoch (the refresh in flight, older work that may no longer land) and starts a new one. */
@@ -75,6 +81,13 @@ export function createCore(name: string, provider: Provider, ports: SessionPorts
     clockOffset: () => now() - ports.now(),
     reportError: (error, fallback = 'storage_unavailable') =>
       events.emit('error', { error: toTokenVaultError(error, fallback, 'The session storage failed.') }),
+    redact(error) {
+      const held = state.tokens;
+      const message = held ? redactTokens(error.message, [held.accessToken, held.idToken, held.refreshToken]) : error.message;
+      if (message === error.message) return error;
+      const { status, providerCode, retryAfter } = error;
+      return new TokenVaultError(error.code, message, { status, providerCode, retryAfter });
+    },
     epoch: () => epoch.signal,
     newEpoch() {
       epoch.abort();

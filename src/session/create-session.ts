@@ -34,7 +34,11 @@ export function createSession(options: SessionOptions): Session {
     await ready;
   }
   const revokeAtProvider = async (refreshToken: string | undefined): Promise<void> => {
-    if (refreshToken) await provider.revoke?.(refreshToken);
+    try {
+      if (refreshToken) await provider.revoke?.(refreshToken);
+    } catch (error) {
+      throw core.redact(toTokenVaultError(error, 'provider_error', 'Revocation failed.'));
+    }
   };
 
   return {

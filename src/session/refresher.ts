@@ -102,7 +102,7 @@ async function run(core: SessionCore, sync: SessionSync, policy: RefreshPolicy):
   try {
     await sync.withLock(() => exchange(core, sync, policy, signal));
   } catch (error) {
-    const failure = toTokenVaultError(error, 'provider_error', 'Refresh failed.');
+    const failure = core.redact(toTokenVaultError(error, 'provider_error', 'Refresh failed.'));
     if (signal.aborted) throw failure;
     // A provider that keeps answering with unusable tokens is told once per run of such answers.
     if (failure.code !== 'invalid_response' || core.state().pacing.lastError?.code !== 'invalid_response') core.reportError(failure);
