@@ -9,18 +9,13 @@ const REDACTED = '[redacted]';
 const BASE = 0x01000193;
 
 /**
- * `text` with every run of 16 or more characters of any of `tokens` replaced by `[redacted]`
- * (a token shorter than that, wherever it appears whole). Internal: providers pass the tokens
- * they were given, the session every token it holds.
+ * `text` with every run of 16 or more characters of any of `tokens` replaced by `[redacted]`.
+ * Internal: providers pass the tokens they were given, the session every token it holds.
  */
 export function redactTokens(text: string, tokens: Iterable<string | undefined>): string {
   const covered = new Uint8Array(text.length);
-  const long: string[] = [];
-  for (const token of tokens) {
-    if (!token) continue;
-    if (token.length >= MIN_TOKEN_RUN) long.push(token);
-    else for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) covered.fill(1, at, at + token.length);
-  }
+  // A shorter token is no secret worth the name, and its pieces would match ordinary words.
+  const long = [...tokens].filter((token): token is string => (token?.length ?? 0) >= MIN_TOKEN_RUN);
   if (long.length && text.length >= MIN_TOKEN_RUN) coverRuns(text, long, covered);
 
   let result = '';

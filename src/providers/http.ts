@@ -74,16 +74,28 @@ export async function send(fetchImpl: FetchLike | undefined, url: string, init: 
   }
 }
 
+/**
+ * Whether `text` has a run that looks like a JWT: two base64url parts of 20 characters or more
+ * and the dot after them (where the text was `cut`, a JWT at its very end may have lost that dot).
+ * Split, not one regex: on a long run without dots a regex backtracks in quadratic time.
+ */
+function looksLikeJwt(text: string, cut: boolean): boolean {
+  const runs = text.split(/[^\w.-]+/);
+  return runs.some((run, r) => {
+    const parts = run.split('.');
+    return parts.some(
+      (part, i) => part.length >= 20 && (parts[i + 1]?.length ?? 0) >= 20 && (i + 2 < parts.length || (cut && r == runs.length - 1)),
+    );
+  });
+}
+
 /** Keeps a provider's text short and printable, without any piece of `secrets` or anything that looks like a JWT. */
 function clean(value: unknown, secrets: readonly (string | undefined)[], max: number): string | undefined {
   if (typeof value != 'string' || !value) return;
   const read = value.slice(0, PROVIDER_TEXT_READ);
   const text = redactTokens(read, secrets).replace(/[^\x20-\x7e]/g, ' ');
   // A JWT-looking run means the provider echoed a token we may not hold: never repeat it.
-  // Where the text was cut, a JWT may have lost its last dot too.
-  if (!(read.length < value.length ? /[\w-]{20,}\.[\w-]{20,}(?:\.|$)/ : /[\w-]{20,}\.[\w-]{20,}\./).test(text)) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-  }
+  if (!looksLikeJwt(text, read.length < value.length)) return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** A provider's error name and description, cleaned and with `secrets` redacted: `[name, " (name: description)"]`. */

@@ -37,8 +37,8 @@ export function urlOption(value: unknown, name: string, rules: UrlRules = {}): U
   }
   requireOption(
     url.protocol != 'http:' || rules.insecureHttp || isLoopback(url.hostname),
-    `${name} is plain http: on ${url.host}, so tokens would cross the network unencrypted. Use https: ` +
-      '(http: is fine on localhost, 127.0.0.1 or [::1]), or dangerouslyAllowInsecureHttp: true on a development network.',
+    `${name} is plain http: on ${url.host}, so tokens would cross the network unencrypted. ` +
+      'Use https: (or localhost, 127.0.0.1, [::1]); dangerouslyAllowInsecureHttp allows it.',
   );
   return url;
 }

@@ -103,6 +103,16 @@ describe('oauth2().refresh', () => {
     }
   });
 
+  it.each([
+    ['a JWT it echoes', `token ${tokenResponse().access_token} is not valid`, undefined],
+    ['a JWT too long to read to its end', `token eyJhbGciOiJub25lIn0x.${'p'.repeat(6000)}.sig`, undefined],
+    ['a long run without dots (no JWT)', `${'w'.repeat(10_000)}`, `${'w'.repeat(200)}…`],
+  ])('drops an error_description with %s, keeps the rest', async (_, description, shown) => {
+    const { provider: p } = provider(() => json(400, { error: 'invalid_request', error_description: description }));
+    const error = (await p.refresh('rt').catch((e: unknown) => e)) as TokenVaultError;
+    expect(error.message).toBe(`The token request failed with HTTP 400 (invalid_request${shown ? `: ${shown}` : ''}).`);
+  });
+
   it('does not follow a redirect, which would carry the refresh token on in the body', async () => {
     const { fetch, provider: p } = provider(() => json(200, tokenResponse()));
     await p.refresh('rt');

@@ -1,2 +1,2 @@
-cognito({ clientId, endpoint: 'http://127.0.0.1:9229/' });
+cognito({ clientId, userPoolId, endpoint: 'http://127.0.0.1:9229/' });
 createVerifier({ clientId, userPoolId, issuer: `http://127.0.0.1:9229/${userPoolId}`, jwksUri: `http://127.0.0.1:9229/${userPoolId}/.well-known/jwks.json` });
