@@ -181,3 +181,21 @@ describe('a slow seal', () => {
     else expect(outcome!.code).toBe('storage_unavailable');
   });
 });
+
+describe('a custom provider that never answers', () => {
+  it('gives up after 40 s with network, and the session is signed in and not refreshing', async () => {
+    const session = createSession({
+      name: 'app',
+      persist: 'memory',
+      provider: { refresh: () => new Promise(() => {}) },
+      ports: { random: () => 0 },
+    });
+    sessions.push(session);
+    await vi.advanceTimersByTimeAsync(ASK_WINDOW);
+    await session.setTokens(tokenResponse({ lifetime: 3600 }));
+    const outcome = session.refresh().catch((error: { code: string }) => error.code);
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(await outcome).toBe('network');
+    expect(session.getSnapshot().status).toBe('signedIn');
+  });
+});

@@ -1,5 +1,5 @@
 import { TokenVaultError, toTokenVaultError } from '../errors.js';
-import { settlesWithin } from '../time/race.js';
+import { orAfter, settlesWithin } from '../time/race.js';
 import { WAKE_CHECK_INTERVAL } from '../time/deadline-timer.js';
 import { backoffDelay, MIN_REFRESH_INTERVAL, RETRY_AFTER_CAP } from '../time/policy.js';
 import { parseTokenResponse, type TokenSet } from '../tokens.js';
@@ -26,6 +26,8 @@ export interface Refresher {
   online(): void;
 }
 
+/** How long a provider's refresh() may take in all, whatever it does with the abort signal. */
+const PROVIDER_TIMEOUT = 40_000;
 /** A token with less than this left is not handed out while a refresh is still under way. */
 const MIN_VALIDITY = 5_000;
 
@@ -126,7 +128,11 @@ async function exchange(core: SessionCore, sync: SessionSync, policy: RefreshPol
   const previous = core.state().tokens;
   if (signal.aborted || !previous || !wanted(core, policy, previous)) return;
   if (!previous.refreshToken) throw new TokenVaultError('not_signed_in', 'No refresh token; sign in again.');
-  const response = await core.provider.refresh(previous.refreshToken, { signal });
+  // The built-in providers time out after 30 s; a custom one that never settles must not keep the
+  // session refreshing (and the lock held) for ever either.
+  const response = await orAfter(core.provider.refresh(previous.refreshToken, { signal }), PROVIDER_TIMEOUT, () => {
+    throw new TokenVaultError('network', 'The provider did not answer the refresh in time.');
+  });
   if (signal.aborted) throw new TokenVaultError('aborted', 'Refresh overtaken by a sign-in, sign-out or other tab.');
   const next = usableAnswer(response, core.now(), previous);
   const before = core.state();
