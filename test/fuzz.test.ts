@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { cognito, createSession, oauth2, TokenVaultError, type FetchLike, type Provider, type Session } from '../src/index.js';
 import { REQUEST_TIMEOUT_MS } from '../src/providers/http.js';
-import { ASK_WINDOW } from '../src/tabs.js';
+import { ASK_WINDOW } from '../src/tabs/tabs.js';
 import { parseTokenResponse } from '../src/tokens.js';
 import { hostileAnswer, type Dialect, type HostileAnswer } from './fuzz-answers.js';
 import { Draw, malformedResponse } from './fuzz-inputs.js';
@@ -156,6 +156,9 @@ describe(`fuzz (FUZZ_SEED=${SEED})`, () => {
       current = value;
       events.length = 0;
       const outcome = await settleRefresh(session);
+      // A Retry-After holds back even an explicit refresh(): let the time the provider asked for pass.
+      const retryAfter = outcome.ok ? 0 : ((outcome.error as TokenVaultError).retryAfter ?? 0);
+      if (retryAfter > 0) vi.setSystemTime(Date.now() + (Math.min(retryAfter, 600) + 1) * 1000);
       for (const error of events) expectClean(error, held, `${label}: error event`);
       if (outcome.ok) {
         expect(value.terminal, label).toBe(false);
@@ -180,6 +183,44 @@ describe(`fuzz (FUZZ_SEED=${SEED})`, () => {
     // The generator does reach the one answer that ends a session, and not only that one.
     expect(ended).toBeGreaterThan(0);
     expect(ended).toBeLessThan(count / 4);
+    session.dispose();
+  });
+});
+
+describe(`fuzz: request rate with the app calling once a second (FUZZ_SEED=${SEED})`, () => {
+  it('hostile failures for 10 simulated minutes: at most 6 requests in the first minute and 2 in each after', { timeout: 60_000 }, async () => {
+    useFakeClock();
+    const draw = new Draw(SEED + 1);
+    const times: number[] = [];
+    let start = 0;
+    const fetch: FetchLike = async () => {
+      times.push(Math.floor((Date.now() - start) / 1000));
+      const { value } = hostileAnswer(draw, 'oauth2', 'rt-unused');
+      const { behaviour } = value;
+      if (behaviour.kind === 'hang') return new Promise(() => undefined);
+      if (behaviour.kind === 'throw') throw behaviour.thrown;
+      const response = behaviour.respond() as Response;
+      // A provider that is down: its successes and its final word are left out (they end the outage).
+      return value.terminal || (response.status > 199 && response.status < 300) ? new Response('', { status: 503 }) : response;
+    };
+    const session = createSession({
+      name: 'fuzz-rate',
+      persist: 'memory',
+      provider: oauth2({ tokenEndpoint: 'https://id.example.com/token', clientId: 'spa', fetch }),
+      ports: { random: () => 0 },
+    });
+    await vi.advanceTimersByTimeAsync(ASK_WINDOW);
+    await session.setTokens(tokenResponse({ lifetime: 3600 }));
+    vi.setSystemTime(Date.now() + 3600_000 - 50_000); // due, still valid for 50 s
+    start = Date.now();
+    for (let second = 0; second < 600; second++) {
+      session.getAccessToken().catch(() => undefined);
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    const perMinute = Array.from({ length: 10 }, (_, m) => times.filter((t) => t >= m * 60 && t < (m + 1) * 60).length);
+    expect(perMinute[0], `requests per minute: ${perMinute.join(', ')}`).toBeLessThanOrEqual(6);
+    for (const count of perMinute.slice(1)) expect(count, `requests per minute: ${perMinute.join(', ')}`).toBeLessThanOrEqual(2);
+    expect(session.getSnapshot().status).toBe('signedIn');
     session.dispose();
   });
 });
