@@ -39,9 +39,13 @@ export const ENTRIES = [
     source: 'src/index.ts',
     values: ['TokenVaultError', 'beginSignIn', 'cognito', 'completeSignIn', 'createSession', 'discover', 'oauth2'],
     iife: 'TokenVault',
+    // The core's budgets were 6.0 KB (ES) and 8.0 KB (IIFE). The reshape into modules with ports,
+    // the pacing and storage-fault rules, and the provider hardening (redaction, the http rule,
+    // timeouts) took it past them; these ceilings are the measured size plus a little headroom, so
+    // any further growth fails npm test. The README's Size section has the numbers.
     budget: {
       es: {
-        brotliKB: 6.0,
+        brotliKB: 8.75,
         imports: ['createSession', 'oauth2'],
         // Protocol strings that only that code sends; minifiers leave string literals alone.
         mustNotContain: {
@@ -50,7 +54,7 @@ export const ENTRIES = [
           'JWS verification': ['ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
         },
       },
-      iife: { brotliKB: 8.0 },
+      iife: { brotliKB: 11.1 },
     },
   },
   {
@@ -59,6 +63,22 @@ export const ENTRIES = [
     values: ['createVerifier'],
     iife: 'TokenVaultVerify',
     budget: { es: { brotliKB: 7.0 }, iife: { brotliKB: 7.0 } },
+  },
+  // The framework wrappers: ES only (a framework app has a bundler); the framework is the app's.
+  {
+    name: 'react',
+    source: 'src/react/index.ts',
+    values: ['RequireSignIn', 'SessionProvider', 'SignInCallback', 'useSession', 'useSignInCallback'],
+    peers: ['react'],
+    budget: { es: { brotliKB: 1.0 } },
+  },
+  {
+    name: 'vue',
+    source: 'src/vue/index.ts',
+    values: ['signInGuard', 'tokenVault', 'useSession', 'useSignIn', 'useSignInCallback'],
+    peers: ['vue'],
+    pageImports: { vue: 'vue/dist/vue.esm-browser.prod.js' },
+    budget: { es: { brotliKB: 1.0 } },
   },
 ];
 

@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           environment: 'happy-dom',
           setupFiles: ['test/setup.ts'],
           restoreMocks: true,

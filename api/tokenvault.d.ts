@@ -133,8 +133,63 @@ interface CognitoAuthenticationResult {
 }
 /** What `setTokens()` accepts and what a provider's `refresh()` returns. */
 type TokenResponse = OAuthTokenResponse | CognitoAuthenticationResult;
-/** Decoded JWT claims. */
-type Claims = JWTPayload & Record<string, unknown>;
+/** The postal address claim of OpenID Connect Core §5.1.1. */
+interface AddressClaim {
+    formatted?: string;
+    street_address?: string;
+    locality?: string;
+    region?: string;
+    postal_code?: string;
+    country?: string;
+}
+/**
+ * The claims an app reads without declaring them: OpenID Connect's standard
+ * claims (Core §5.1 and the ID token's, §2) and Amazon Cognito's. Typed as the
+ * specifications define them; tokenvault decodes claims, it does not check their types.
+ */
+interface StandardClaims extends JWTPayload {
+    name?: string;
+    given_name?: string;
+    family_name?: string;
+    middle_name?: string;
+    nickname?: string;
+    preferred_username?: string;
+    profile?: string;
+    picture?: string;
+    website?: string;
+    email?: string;
+    email_verified?: boolean;
+    gender?: string;
+    birthdate?: string;
+    zoneinfo?: string;
+    locale?: string;
+    phone_number?: string;
+    phone_number_verified?: boolean;
+    address?: AddressClaim;
+    updated_at?: number;
+    nonce?: string;
+    auth_time?: number;
+    acr?: string;
+    amr?: string[];
+    azp?: string;
+    sid?: string;
+    scope?: string;
+    client_id?: string;
+    'cognito:groups'?: string[];
+    'cognito:username'?: string;
+    'cognito:roles'?: string[];
+    'cognito:preferred_role'?: string;
+    /** Cognito: which token this is. */
+    token_use?: 'id' | 'access';
+    /** Cognito's access token names the user here. */
+    username?: string;
+    origin_jti?: string;
+}
+/**
+ * Decoded JWT claims: the standard ones typed, `TCustom`'s typed as the app
+ * declares them (`Claims<{ tenant: string }>`), any other one `unknown`.
+ */
+type Claims<TCustom extends object = object> = StandardClaims & TCustom & Record<string, unknown>;
 /** The live token set held in memory. Times are milliseconds on this device's clock. */
 interface TokenSet {
     readonly accessToken: string;
@@ -189,12 +244,15 @@ interface ProviderContext {
 
 /** Where a session is in its life. */
 type SessionStatus = 'loading' | 'signedOut' | 'signedIn' | 'refreshing';
-/** An immutable picture of the session, what `getSnapshot()` returns. */
-interface SessionSnapshot {
+/**
+ * An immutable picture of the session, what `getSnapshot()` returns. `TClaims`
+ * declares an app's own claims (see `Claims`).
+ */
+interface SessionSnapshot<TClaims extends object = object> {
     readonly status: SessionStatus;
     readonly tokens?: TokenSet;
-    /** The ID token's claims, or the access token's when there is no ID token (and it is a JWT). */
-    readonly claims?: Readonly<Claims>;
+    /** The ID token's claims, or the access token's when there is no ID token (and it is a JWT). Decoded, not verified. */
+    readonly claims?: Readonly<Claims<TClaims>>;
     /** Groups from `cognito:groups` or `groups`; empty when there are none. */
     readonly groups?: readonly string[];
     /** `cognito:username`, `username` or `preferred_username`. */
@@ -247,12 +305,18 @@ interface SessionEvents {
         error: TokenVaultError;
     };
 }
-/** Any one event, with its `type`: what a handler map or a reducer over events takes. */
+/** The name of an event: `signedIn`, `refreshed`, `rotated`, `revoked`, `expired`, `signedOut` or `error`. */
+type SessionEventType = keyof SessionEvents;
+/** Any one event with its `type`, for code that handles them all in one place (a log, a reducer). */
 type SessionEvent = {
-    [K in keyof SessionEvents]: {
-        type: K;
+    [K in SessionEventType]: {
+        readonly type: K;
     } & SessionEvents[K];
-}[keyof SessionEvents];
+}[SessionEventType];
+/** A listener for each event type an app cares about, each typed for its event. */
+type SessionEventHandlers = {
+    [K in SessionEventType]?: (event: SessionEvents[K]) => void;
+};
 /** Options of `session.refresh()`. */
 interface RefreshOptions {
     /**
@@ -261,8 +325,11 @@ interface RefreshOptions {
      */
     unless?: string;
 }
-/** A live token session: the object apps and framework wrappers talk to. */
-interface Session {
+/**
+ * A live token session: the object apps and framework wrappers talk to.
+ * `TClaims` declares the app's own claims (`createSession<{ tenant: string }>(…)`).
+ */
+interface Session<TClaims extends object = object> {
     /** Resolves once the stored session is restored (or found absent); never rejects. */
     readonly ready: Promise<void>;
     /** Stores tokens after sign-in (OAuth 2.0 or Cognito response shape). */
@@ -270,9 +337,9 @@ interface Session {
     /** Returns a fresh access token, refreshing first if it is due. */
     getAccessToken(): Promise<string>;
     /** The current state; the same object until something changes. */
-    getSnapshot(): SessionSnapshot;
-    /** The snapshot for server rendering and hydration (`useSyncExternalStore`'s third argument): always `loading`. */
-    getServerSnapshot(): SessionSnapshot;
+    getSnapshot(): SessionSnapshot<TClaims>;
+    /** The snapshot a server render and hydration use: frozen, status `loading`, always the same object. */
+    getServerSnapshot(): SessionSnapshot<TClaims>;
     /** Calls `listener` on every state change; returns the unsubscribe function. */
     subscribe(listener: () => void): () => void;
     /** Listens to one event type; returns the unsubscribe function. */
@@ -290,7 +357,7 @@ interface Session {
 }
 
 /** Creates a token session; see the README for the lifecycle. */
-declare function createSession(options: SessionOptions): Session;
+declare function createSession<TClaims extends object = object>(options: SessionOptions): Session<TClaims>;
 
 /** Options of the generic OAuth 2.0 / OpenID Connect provider. */
 interface OAuth2Options {
@@ -442,4 +509,4 @@ interface DiscoverOptions {
 declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
 
 export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
-export type { Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };
+export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };

@@ -34,8 +34,14 @@ export interface SessionEvents {
   error: { error: TokenVaultError };
 }
 
-/** Any one event, with its `type`: what a handler map or a reducer over events takes. */
-export type SessionEvent = { [K in keyof SessionEvents]: { type: K } & SessionEvents[K] }[keyof SessionEvents];
+/** The name of an event: `signedIn`, `refreshed`, `rotated`, `revoked`, `expired`, `signedOut` or `error`. */
+export type SessionEventType = keyof SessionEvents;
+
+/** Any one event with its `type`, for code that handles them all in one place (a log, a reducer). */
+export type SessionEvent = { [K in SessionEventType]: { readonly type: K } & SessionEvents[K] }[SessionEventType];
+
+/** A listener for each event type an app cares about, each typed for its event. */
+export type SessionEventHandlers = { [K in SessionEventType]?: (event: SessionEvents[K]) => void };
 
 /** Options of `session.refresh()`. */
 export interface RefreshOptions {
@@ -46,8 +52,11 @@ export interface RefreshOptions {
   unless?: string;
 }
 
-/** A live token session: the object apps and framework wrappers talk to. */
-export interface Session {
+/**
+ * A live token session: the object apps and framework wrappers talk to.
+ * `TClaims` declares the app's own claims (`createSession<{ tenant: string }>(…)`).
+ */
+export interface Session<TClaims extends object = object> {
   /** Resolves once the stored session is restored (or found absent); never rejects. */
   readonly ready: Promise<void>;
   /** Stores tokens after sign-in (OAuth 2.0 or Cognito response shape). */
@@ -55,9 +64,9 @@ export interface Session {
   /** Returns a fresh access token, refreshing first if it is due. */
   getAccessToken(): Promise<string>;
   /** The current state; the same object until something changes. */
-  getSnapshot(): SessionSnapshot;
-  /** The snapshot for server rendering and hydration (`useSyncExternalStore`'s third argument): always `loading`. */
-  getServerSnapshot(): SessionSnapshot;
+  getSnapshot(): SessionSnapshot<TClaims>;
+  /** The snapshot a server render and hydration use: frozen, status `loading`, always the same object. */
+  getServerSnapshot(): SessionSnapshot<TClaims>;
   /** Calls `listener` on every state change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /** Listens to one event type; returns the unsubscribe function. */

@@ -5,7 +5,16 @@ export { TokenVaultError } from './errors.js';
 export { beginSignIn, completeSignIn } from './providers/pkce.js';
 export { discover } from './providers/discovery.js';
 
-export type { Session, SessionOptions, SessionEvents, SessionEvent, EventOrigin, RefreshOptions } from './api.js';
+export type {
+  Session,
+  SessionOptions,
+  SessionEvents,
+  SessionEvent,
+  SessionEventType,
+  SessionEventHandlers,
+  EventOrigin,
+  RefreshOptions,
+} from './api.js';
 export type { SessionPorts, StoragePort, LockPort, NetworkPort, TabChannel } from './ports.js';
 export type { WakeSignals } from './time/deadline-timer.js';
 export type { SessionSnapshot, SessionStatus } from './snapshot.js';
@@ -21,4 +30,6 @@ export type {
   OAuthTokenResponse,
   CognitoAuthenticationResult,
   Claims,
+  StandardClaims,
+  AddressClaim,
 } from './tokens.js';

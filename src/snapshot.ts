@@ -3,12 +3,15 @@ import { decodeClaims, definedOnly, type Claims, type TokenSet } from './tokens.
 /** Where a session is in its life. */
 export type SessionStatus = 'loading' | 'signedOut' | 'signedIn' | 'refreshing';
 
-/** An immutable picture of the session, what `getSnapshot()` returns. */
-export interface SessionSnapshot {
+/**
+ * An immutable picture of the session, what `getSnapshot()` returns. `TClaims`
+ * declares an app's own claims (see `Claims`).
+ */
+export interface SessionSnapshot<TClaims extends object = object> {
   readonly status: SessionStatus;
   readonly tokens?: TokenSet;
-  /** The ID token's claims, or the access token's when there is no ID token (and it is a JWT). */
-  readonly claims?: Readonly<Claims>;
+  /** The ID token's claims, or the access token's when there is no ID token (and it is a JWT). Decoded, not verified. */
+  readonly claims?: Readonly<Claims<TClaims>>;
   /** Groups from `cognito:groups` or `groups`; empty when there are none. */
   readonly groups?: readonly string[];
   /** `cognito:username`, `username` or `preferred_username`. */

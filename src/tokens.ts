@@ -27,8 +27,65 @@ export interface CognitoAuthenticationResult {
 /** What `setTokens()` accepts and what a provider's `refresh()` returns. */
 export type TokenResponse = OAuthTokenResponse | CognitoAuthenticationResult;
 
-/** Decoded JWT claims. */
-export type Claims = JWTPayload & Record<string, unknown>;
+/** The postal address claim of OpenID Connect Core §5.1.1. */
+export interface AddressClaim {
+  formatted?: string;
+  street_address?: string;
+  locality?: string;
+  region?: string;
+  postal_code?: string;
+  country?: string;
+}
+
+/**
+ * The claims an app reads without declaring them: OpenID Connect's standard
+ * claims (Core §5.1 and the ID token's, §2) and Amazon Cognito's. Typed as the
+ * specifications define them; tokenvault decodes claims, it does not check their types.
+ */
+export interface StandardClaims extends JWTPayload {
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  middle_name?: string;
+  nickname?: string;
+  preferred_username?: string;
+  profile?: string;
+  picture?: string;
+  website?: string;
+  email?: string;
+  email_verified?: boolean;
+  gender?: string;
+  birthdate?: string;
+  zoneinfo?: string;
+  locale?: string;
+  phone_number?: string;
+  phone_number_verified?: boolean;
+  address?: AddressClaim;
+  updated_at?: number;
+  nonce?: string;
+  auth_time?: number;
+  acr?: string;
+  amr?: string[];
+  azp?: string;
+  sid?: string;
+  scope?: string;
+  client_id?: string;
+  'cognito:groups'?: string[];
+  'cognito:username'?: string;
+  'cognito:roles'?: string[];
+  'cognito:preferred_role'?: string;
+  /** Cognito: which token this is. */
+  token_use?: 'id' | 'access';
+  /** Cognito's access token names the user here. */
+  username?: string;
+  origin_jti?: string;
+}
+
+/**
+ * Decoded JWT claims: the standard ones typed, `TCustom`'s typed as the app
+ * declares them (`Claims<{ tenant: string }>`), any other one `unknown`.
+ */
+export type Claims<TCustom extends object = object> = StandardClaims & TCustom & Record<string, unknown>;
 
 /** The live token set held in memory. Times are milliseconds on this device's clock. */
 export interface TokenSet {

@@ -1,4 +1,4 @@
-// Every ```ts block of the README is a file in test/readme/, which `npm run typecheck` compiles
+// Every ```ts and ```tsx block of the README is a file in test/readme/, which `npm run typecheck` compiles
 // as an app would (strict, exactOptionalPropertyTypes) against the published declarations.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 // Paths, not URLs: happy-dom's URL does not know file: URLs.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/^```ts\n(.*?)^```$/gms)].map((match) => match[1]!);
+const blocks = [...readme.matchAll(/^```tsx?\n(.*?)^```$/gms)].map((match) => match[1]!);
 const folder = join(root, 'test', 'readme');
 const examples = readdirSync(folder)
-  .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+  .filter((file) => /\.tsx?$/.test(file) && !file.endsWith('.d.ts'))
   .map((file) => [file, readFileSync(join(folder, file), 'utf8')] as const);
 
 describe('the README examples', () => {

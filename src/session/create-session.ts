@@ -11,6 +11,7 @@ import { createSync } from './sync.js';
 const SERVER_SNAPSHOT = Object.freeze({ status: 'loading' as const });
 
 /** Creates a token session; see the README for the lifecycle. */
+export function createSession<TClaims extends object = object>(options: SessionOptions): Session<TClaims>;
 export function createSession(options: SessionOptions): Session {
   const provider = options?.provider;
   if (typeof provider?.refresh !== 'function') {

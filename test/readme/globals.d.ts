@@ -1,8 +1,9 @@
 // What the README's examples take from the app around them.
-import type { OAuthTokenResponse, Session } from 'tokenvault';
+import type { OAuth2Provider, OAuthTokenResponse, Session } from 'tokenvault';
 
 declare global {
   const session: Session;
+  const provider: OAuth2Provider;
   const tokenResponse: OAuthTokenResponse;
   const clientId: string;
   const userPoolId: string;
