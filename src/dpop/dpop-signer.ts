@@ -14,8 +14,11 @@ export interface DpopRuntime extends DpopSigner {
   fetch: FetchLike;
   /** Makes the key of a new sign-in, keeps it with the sign-in under `state`, and returns its thumbprint (`dpop_jkt`). */
   beginSignIn(state: string): Promise<string>;
-  /** Makes the key that sign-in `state` began with the session's key, before its code is exchanged. */
-  completeSignIn(state: string): Promise<void>;
+  /**
+   * Runs the code exchange of sign-in `state` with the key it began with, and makes that key the
+   * session's once the exchange succeeded (a failed one leaves a signed-in session's key alone).
+   */
+  completeSignIn<T>(state: string, exchange: () => Promise<T>): Promise<T>;
 }
 
 const isKeyPair = (value: unknown): value is DpopKeyPair => {
@@ -45,6 +48,8 @@ async function refusedForNonce(response: Response): Promise<boolean> {
 export function createDpop(fetchImpl: FetchLike | undefined, context: () => ProviderContext | undefined): DpopRuntime {
   // The newest nonce each origin gave (RFC 9449 §8.2): the provider's and each resource server's.
   const nonces = new Map<string, string>();
+  // The key of a code exchange under way: the token endpoint's requests meanwhile are proven with it.
+  let exchangeKeys: DpopKeyPair | undefined;
 
   function slots(): ProviderContext['slots'] {
     const attached = context();
@@ -82,7 +87,7 @@ export function createDpop(fetchImpl: FetchLike | undefined, context: () => Prov
    * request goes without a proof and the provider decides; a thrown error here would read as `network`.
    */
   async function providerFetch(url: string, init: RequestInit): Promise<Response> {
-    const keys = await sessionKeys().catch(() => undefined);
+    const keys = exchangeKeys ?? (await sessionKeys().catch(() => undefined));
     const send = async (): Promise<Response> => {
       const headers = { ...(init.headers as Record<string, string>), ...(keys && { DPoP: await sign(keys, 'POST', url) }) };
       return (fetchImpl ?? globalThis.fetch)(url, { ...init, headers });
@@ -103,10 +108,18 @@ export function createDpop(fetchImpl: FetchLike | undefined, context: () => Prov
       });
       return thumbprint(keys);
     },
-    async completeSignIn(state) {
+    async completeSignIn(state, exchange) {
+      const sessionSlots = slots();
       const keys = await takePendingKey(state).catch(() => undefined);
       if (!keys) throw new TokenVaultError('invalid_state', 'The DPoP key of this sign-in is gone (expired, or storage was cleared).');
-      await slots().set(SLOT, keys);
+      exchangeKeys = keys;
+      try {
+        const result = await exchange();
+        await sessionSlots.set(SLOT, keys);
+        return result;
+      } finally {
+        exchangeKeys = undefined;
+      }
     },
   };
 }

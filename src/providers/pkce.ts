@@ -133,13 +133,11 @@ async function exchangeCode(provider: OAuth2Provider, params: URLSearchParams): 
   const code = params.get('code');
   if (!code) throw new TokenVaultError('authorization_error', 'The sign-in callback has neither a code nor an error.');
 
-  await (await dpopOf(provider)?.load())?.completeSignIn(params.get('state')!);
-  const response = await provider.requestTokens({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: pending.redirectUri,
-    code_verifier: pending.verifier,
-  });
+  const exchange = () =>
+    provider.requestTokens({ grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri, code_verifier: pending.verifier });
+  // With DPoP, the exchange proves the key the sign-in began with, which then becomes the session's.
+  const dpop = await dpopOf(provider)?.load();
+  const response = await (dpop ? dpop.completeSignIn(params.get('state')!, exchange) : exchange());
   if (pending.nonce !== undefined && decodeClaims(response.id_token ?? '', 'ID token')?.['nonce'] !== pending.nonce) {
     throw new TokenVaultError('verification_failed', 'The ID token lacks the nonce this sign-in sent.');
   }

@@ -129,6 +129,24 @@ describe('oauth2({ dpop: true }) sign-in', () => {
     await expect(completeSignIn(alone, other.callback)).rejects.toMatchObject({ code: 'invalid_config' });
   });
 
+  it('leaves the key of a signed-in session alone when the exchange of a new sign-in fails', async () => {
+    const { provider, endpoint, session, jkt } = await signedIn();
+    const { callback } = await begin(provider);
+    endpoint.queue.push(json(400, { error: 'invalid_grant' }));
+    await expect(completeSignIn(provider, callback)).rejects.toMatchObject({ code: 'invalid_grant' });
+    await session.refresh();
+    expect(await calculateJwkThumbprint((await readProof(endpoint.proofs.at(-1)!)).header.jwk)).toBe(jkt);
+  });
+
+  it('shares the key with a tab that opens later, in persist: memory', async () => {
+    const first = await signedIn('memory');
+    const later = setUp('memory');
+    await vi.waitFor(() => expect(later.session.getSnapshot().status).toBe('signedIn'));
+    const proof = await later.provider.dpop!.proof('GET', 'https://api.example.test/');
+    expect(await calculateJwkThumbprint((await readProof(proof)).header.jwk)).toBe(first.jkt);
+    expect(await slotKeys()).toBeUndefined();
+  });
+
   it('accepts and records a Bearer token response', async () => {
     const setup = setUp();
     setup.endpoint.queue.push(json(200, { ...tokenResponse(), token_type: 'Bearer' }));
