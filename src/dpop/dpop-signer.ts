@@ -102,11 +102,14 @@ export function createDpop(fetchImpl: FetchLike | undefined, context: () => Prov
     retryWithNonce,
     fetch: providerFetch,
     async beginSignIn(state) {
-      const keys = await generateKeyPair();
-      await keepPendingKey(state, keys).catch((cause: unknown) => {
-        throw new TokenVaultError('storage_unavailable', 'IndexedDB did not take the DPoP key of the sign-in.', { cause });
-      });
-      return thumbprint(keys);
+      try {
+        const keys = await generateKeyPair();
+        await keepPendingKey(state, keys);
+        return await thumbprint(keys);
+      } catch (cause) {
+        // No WebCrypto (an insecure context) or no IndexedDB: there is nowhere to keep the key.
+        throw new TokenVaultError('storage_unavailable', 'WebCrypto or IndexedDB did not make and keep the DPoP key of the sign-in.', { cause });
+      }
     },
     async completeSignIn(state, exchange) {
       const sessionSlots = slots();

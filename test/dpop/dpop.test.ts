@@ -147,6 +147,19 @@ describe('oauth2({ dpop: true }) sign-in', () => {
     expect(await slotKeys()).toBeUndefined();
   });
 
+  it('refuses to begin without IndexedDB to keep the key in, with storage_unavailable', async () => {
+    const { provider } = setUp();
+    const saved = globalThis.indexedDB;
+    Reflect.deleteProperty(globalThis, 'indexedDB');
+    try {
+      const error = await begin(provider).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenVaultError);
+      expect(error).toMatchObject({ code: 'storage_unavailable' });
+    } finally {
+      globalThis.indexedDB = saved;
+    }
+  });
+
   it('accepts and records a Bearer token response', async () => {
     const setup = setUp();
     setup.endpoint.queue.push(json(200, { ...tokenResponse(), token_type: 'Bearer' }));
