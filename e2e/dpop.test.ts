@@ -110,12 +110,20 @@ it('refreshes after a reload and through 20 rotations across 4 tabs with 0 inval
 
   const tabs = [first, await openPage(), await openPage(), await openPage()];
   const refreshTokens = new Set<string>();
+  const refreshGrants = () => stack.oidc.grants.filter((grant) => grant.ok && grant.grantType === 'refresh_token').length;
+  const grantsBefore = refreshGrants();
+  let newest = (await tokens(first)).refreshToken!;
   for (let i = 0; i < 20; i++) {
     const tab = tabs[i % tabs.length]!;
+    // A tab that has not yet heard of the newest tokens would adopt them under the lock instead of
+    // refreshing (by design): each turn waits for the tab to catch up, so each is one rotation.
+    await tab.waitForFunction((rt) => window.app.session.getSnapshot().tokens?.refreshToken === rt, newest);
     await tab.evaluate(() => window.app.session.refresh());
-    refreshTokens.add((await tokens(tab)).refreshToken!);
+    newest = (await tokens(tab)).refreshToken!;
+    refreshTokens.add(newest);
   }
   expect(refreshTokens.size).toBe(20);
+  expect(refreshGrants() - grantsBefore).toBe(20);
   expect(invalidGrants()).toBe(before);
   for (const tab of tabs) expect(await callApi(tab, 'dpop', `/tab`)).toMatchObject({ status: 200 });
 
