@@ -125,6 +125,9 @@ it('refreshes after a reload and through 20 rotations across 4 tabs with 0 inval
   expect(refreshTokens.size).toBe(20);
   expect(refreshGrants() - grantsBefore).toBe(20);
   expect(invalidGrants()).toBe(before);
+  // All four at once: one refreshes under the lock at a time, the others adopt or follow; none reuses a token.
+  await Promise.all(tabs.map((tab) => tab.evaluate(() => window.app.session.refresh())));
+  expect(invalidGrants()).toBe(before);
   for (const tab of tabs) expect(await callApi(tab, 'dpop', `/tab`)).toMatchObject({ status: 200 });
 
   await tabs[2]!.evaluate(() => window.app.session.signOut());
