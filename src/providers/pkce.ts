@@ -40,8 +40,11 @@ function base64Url(bytes: Uint8Array): string {
 
 const randomString = (bytes: number): string => base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 
-/** The DPoP side of an `oauth2({ dpop: true })` provider; undefined for any other client. */
-const dpopOf = (client: SignInClient): DpopBinding | undefined => (client as { dpop?: DpopBinding }).dpop;
+/** The DPoP side of an `oauth2({ dpop: true })` provider; undefined for any other client (one with a `dpop` of its own too). */
+const dpopOf = (client: SignInClient): DpopBinding | undefined => {
+  const { dpop } = client as { dpop?: Partial<DpopBinding> };
+  return typeof dpop?.load == 'function' ? (dpop as DpopBinding) : undefined;
+};
 
 /**
  * Starts an authorization-code + PKCE sign-in and returns the URL to send the user to.
