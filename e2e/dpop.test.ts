@@ -20,6 +20,7 @@ interface DpopWindow {
     signIn(): Promise<void>;
     callApi(url: string, mode: string): Promise<{ status: number; body: { error?: string; sub?: string }; challenge: string | null }>;
     inspectKey(): Promise<{ jwk: JWK; extractable: boolean; exported: string } | undefined>;
+    pendingKeys(): Promise<number>;
     session: {
       getSnapshot(): { status: string; tokens?: { accessToken: string; refreshToken?: string; tokenType: string } };
       refresh(): Promise<void>;
@@ -87,6 +88,8 @@ it('binds the tokens to a non-extractable key; the API takes them only with a pr
   expect(key.extractable).toBe(false);
   expect(key.exported).toBe('InvalidAccessError');
   expect((jwtPayload(accessToken)['cnf'] as { jkt: string }).jkt).toBe(await calculateJwkThumbprint(key.jwk));
+  // The sign-in's key moved into the session: nothing waits for a callback any more.
+  expect(await page.evaluate(() => window.app.pendingKeys())).toBe(0);
 
   expect(await callApi(page, 'dpop')).toMatchObject({ status: 200, body: { sub: DEMO_USER.username } });
   for (const [mode, error] of [
