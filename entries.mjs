@@ -26,7 +26,9 @@
  *   ES build of each peer, as a path under node_modules/ (an entry with peers and none of these is
  *   not imported in a page; its example app is)
  * @property {string} [iife] the global a <script> build puts the entry on; without it there is no IIFE
- * @property {{ es: Budget, iife?: Budget }} budget every build of the entry has one
+ * @property {{ es: Budget, iife?: Budget, lazy?: { [chunk: string]: Budget } }} budget every build of the
+ *   entry has one; `lazy` has one for each chunk that a dynamic import() in the entry's ES build makes,
+ *   by the name of the module the import() loads (it is measured on its own, and not in `es`)
  */
 
 /** The core: what `import … from 'tokenvault'` and the CDN <script> tag give. Other entries import it. */
@@ -52,9 +54,12 @@ export const ENTRIES = [
           Cognito: ['AWSCognitoIdentityProviderService', 'REFRESH_TOKEN_AUTH'],
           'PKCE sign-in': ['code_challenge', 'tokenvault:signin:'],
           'JWS verification': ['ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
+          DPoP: ['dpop+jwt', 'use_dpop_nonce'],
         },
       },
       iife: { brotliKB: 11.1 },
+      // oauth2({ dpop: true }) loads src/dpop/ the first time it is needed (the IIFE carries it inline).
+      lazy: { 'dpop-signer': { brotliKB: 2.0 } },
     },
   },
   {

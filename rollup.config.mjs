@@ -61,6 +61,46 @@ function coreAsExternalId() {
   };
 }
 
+/**
+ * In the core's ES build, makes each lazy chunk (a dynamic import() and what it imports from src/)
+ * take what it shares with the core from dist/tokenvault.js by its public names, as other entries do.
+ * Otherwise rollup would move the shared modules, and with them the whole core, into a chunk of
+ * their own behind a facade. A module both the core and a lazy chunk import is an error here: the
+ * lazy code must take it from the core's exports, or keep it to itself.
+ */
+function lazyChunksUseCore() {
+  const lazy = new Set();
+  const underSrc = (id) => id.startsWith(resolve('src'));
+  return {
+    name: 'lazy-chunks-use-core',
+    async resolveDynamicImport(specifier, importer) {
+      const resolved = typeof specifier == 'string' ? await this.resolve(specifier, importer) : null;
+      if (resolved !== null) lazy.add(resolved.id);
+      return null;
+    },
+    async resolveId(source, importer, options) {
+      if (importer === undefined || !lazy.has(importer) || options.isEntry) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (resolved === null || !underSrc(resolved.id)) return resolved;
+      if (CORE_MODULES.has(resolved.id)) return { id: CORE_FROM_CHUNK, external: 'relative' };
+      lazy.add(resolved.id);
+      return resolved;
+    },
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || chunk.isEntry) continue;
+        if (!chunk.isDynamicEntry) this.error(`${chunk.fileName} is shared by the core and a lazy chunk: ${chunk.moduleIds.join(', ')}.`);
+        const taken = Object.entries(chunk.importedBindings).flatMap(([path, names]) => (path.endsWith(`/${CORE}.js`) ? names : []));
+        const missing = taken.filter((name) => !core.values.includes(name));
+        if (missing.length > 0) this.error(`${chunk.fileName} imports ${missing.join(', ')} from the core, which does not export it.`);
+      }
+    },
+  };
+}
+
+/** How a lazy chunk (in dist/chunks/, see chunkFileNames) imports the core. */
+const CORE_FROM_CHUNK = `../${CORE}.js`;
+
 const sharedCore = (entry) => (entry === core ? [] : [coreAsExternal()]);
 
 // inlineSources: the maps carry our TypeScript, which the package does not ship (a map that only
@@ -77,12 +117,16 @@ function esBuild(entry) {
     input: entry.source,
     external: isPackage,
     output: {
-      file: `dist/${entry.name}.js`,
+      // A dynamic import() becomes a chunk of its own that loads when the code runs (the DPoP
+      // signer); entries keep their paths. bench/measure.mjs gives every such chunk its budget.
+      dir: 'dist',
+      entryFileNames: `${entry.name}.js`,
+      chunkFileNames: 'chunks/[name]-[hash].js',
       format: 'es',
       sourcemap: true,
       paths: { [CORE_ID]: CORE_PATH },
     },
-    plugins: [...sharedCore(entry), ts()],
+    plugins: [...sharedCore(entry), ...(entry === core ? [lazyChunksUseCore()] : []), ts()],
   };
 }
 
@@ -94,6 +138,8 @@ function iifeBuild(entry) {
     output: {
       file: `dist/${entry.name}.iife.min.js`,
       format: 'iife',
+      // A <script> tag loads one file: lazy chunks are inlined.
+      inlineDynamicImports: true,
       name: entry.iife,
       sourcemap: true,
       globals: { [CORE_ID]: core.iife },

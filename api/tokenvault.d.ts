@@ -221,6 +221,15 @@ interface Provider {
     revoke?(refreshToken: string, options?: ProviderCallOptions): Promise<void>;
     /** Called once by `createSession()` with the session's key slots (for providers that bind keys, like DPoP). */
     attach?(context: ProviderContext): void;
+    /** Present when the provider binds tokens to a key (DPoP, RFC 9449). */
+    dpop?: DpopSigner;
+}
+/** Makes DPoP proofs (RFC 9449) with the session's key, for apps that attach tokens to requests themselves. */
+interface DpopSigner {
+    /** A DPoP proof JWT for one request to `url` (`htu` without query/fragment); `accessToken` adds `ath`. Uses the newest nonce known for the URL's origin. */
+    proof(method: string, url: string, accessToken?: string): Promise<string>;
+    /** Reads a response of a request to `url`: remembers its `DPoP-Nonce` for that origin; true when it is a `use_dpop_nonce` refusal worth one retry with a new proof. */
+    retryWithNonce(url: string, response: Response): boolean;
 }
 /** The `fetch` signature tokenvault needs; inject one in tests or to add headers. */
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -234,6 +243,8 @@ interface KeySlots {
     get(slot: string): Promise<unknown>;
     /** The slot's value, created (once for all tabs, under the refresh lock) when there is none. */
     getOrCreate<T>(slot: string, create: () => Promise<T>): Promise<T>;
+    /** Replaces the slot's value for all tabs (a new sign-in's DPoP key). */
+    set(slot: string, value: unknown): Promise<void>;
 }
 /** What a session hands its provider when it is created. */
 interface ProviderContext {
@@ -373,12 +384,16 @@ interface OAuth2Options {
     fetch?: FetchLike | undefined;
     /** Allows plain http: endpoints on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
     dangerouslyAllowInsecureHttp?: boolean | undefined;
+    /** Binds the tokens to a key of this browser (DPoP, RFC 9449); the provider must support it. See the README's "DPoP". */
+    dpop?: boolean | undefined;
 }
 /** The generic OAuth 2.0 provider object; a `Provider` plus what it was built from. */
 interface OAuth2Provider extends Provider {
     readonly options: Readonly<OAuth2Options>;
     /** Posts a form to the token endpoint and returns the token response; used by refresh and the code exchange. */
     requestTokens(form: Record<string, string>, options?: ProviderCallOptions): Promise<OAuthTokenResponse>;
+    /** With `dpop: true`: proofs for the app's own requests. */
+    readonly dpop?: DpopSigner;
 }
 /** A generic OAuth 2.0 / OIDC provider: refresh at the token endpoint, RFC 7009 revocation. */
 declare function oauth2(options: OAuth2Options): OAuth2Provider;
@@ -411,6 +426,8 @@ interface CognitoOptions {
     deviceKey?: string | (() => string | undefined) | undefined;
     /** A fetch to use instead of the global one. */
     fetch?: FetchLike | undefined;
+    /** Cognito issues no DPoP-bound tokens (RFC 9449): `dpop: true` is refused with `invalid_config`. */
+    dpop?: false | undefined;
     /** Allows a plain http: `endpoint` or `domain` on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
     dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
@@ -509,4 +526,4 @@ interface DiscoverOptions {
 declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
 
 export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
-export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };
+export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, DpopSigner, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };

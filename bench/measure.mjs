@@ -17,7 +17,7 @@ import virtual from './virtual-entry.mjs';
  * @typedef {object} Measurement
  * @property {string} label what was measured, as the table and the test print it
  * @property {Entry} entry
- * @property {'es' | 'iife'} build
+ * @property {'es' | 'lazy' | 'iife'} build
  * @property {Budget} budget
  * @property {string} code the minified code
  * @property {number} minBytes
@@ -33,8 +33,11 @@ export const brotliSize = (/** @type {string} */ code) =>
 /**
  * The entry's ES build as an app's bundler ships it: tree-shaken to `imports`, dependencies inside,
  * minified. Peers are the app's own, and another entry's use of the core is counted in the core.
+ * `code` is what loads with the app (the entry and every chunk it imports statically); each `lazy`
+ * chunk is what a dynamic import() loads on top of that, by the name of the module it starts from.
  * @param {Entry} entry
  * @param {string[] | undefined} imports
+ * @returns {Promise<{ code: string, lazy: Map<string, string> }>}
  */
 async function bundleAsAnApp(entry, imports) {
   const file = JSON.stringify(distFile(`${entry.name}.js`));
@@ -50,9 +53,28 @@ async function bundleAsAnApp(entry, imports) {
     ],
     onwarn: () => {},
   });
-  const { output } = await build.generate({ format: 'es' });
+  const { output } = await build.generate({ format: 'es', chunkFileNames: '[name]-[hash].js' });
   await build.close();
-  return output[0].code;
+  const chunks = new Map(output.flatMap((item) => (item.type === 'chunk' ? [[item.fileName, item]] : [])));
+  /** The chunk and every chunk it imports statically, minus those in `loaded`. @param {string} start @param {Set<string>} loaded */
+  const staticClosure = (start, loaded) => {
+    const found = new Set();
+    const visit = (/** @type {string} */ name) => {
+      if (found.has(name) || loaded.has(name)) return;
+      found.add(name);
+      for (const imported of chunks.get(name)?.imports ?? []) visit(imported);
+    };
+    visit(start);
+    return found;
+  };
+  const codeOf = (/** @type {Set<string>} */ names) => [...names].map((name) => chunks.get(name)?.code ?? '').join('\n');
+  const withApp = staticClosure(output[0].fileName, new Set());
+  const lazy = new Map();
+  for (const chunk of chunks.values()) {
+    // Named after dist/chunks/<name>-<hash>.js, the module the import() loads.
+    if (chunk.isDynamicEntry) lazy.set(chunk.name.replace(/-[\w-]{8}$/, ''), codeOf(staticClosure(chunk.fileName, withApp)));
+  }
+  return { code: codeOf(withApp), lazy };
 }
 
 /** @param {Entry} entry @param {Budget} budget */
@@ -62,17 +84,28 @@ function esLabel(entry, budget) {
   return `${subpath} ES (${what}, bundled)`;
 }
 
-/** Measures every budgeted build of every entry; needs dist/ (`npm run build`). */
+/**
+ * Measures every budgeted build of every entry, and every lazy chunk of an ES build against its
+ * budget in `lazy` (a chunk without one is an error: a new dynamic import needs a budget). Needs
+ * dist/ (`npm run build`).
+ */
 export async function measureBuilds() {
   /** @type {Measurement[]} */
   const measured = [];
+  const measure = (/** @type {Omit<Measurement, 'minBytes' | 'brotliBytes'>} */ build) =>
+    measured.push({ ...build, minBytes: build.code.length, brotliBytes: brotliSize(build.code) });
   for (const entry of ENTRIES) {
-    const { es, iife } = entry.budget;
-    const esCode = await bundleAsAnApp(entry, es.imports);
-    measured.push({ label: esLabel(entry, es), entry, build: 'es', budget: es, code: esCode, minBytes: esCode.length, brotliBytes: brotliSize(esCode) });
+    const { es, iife, lazy = {} } = entry.budget;
+    const { code, lazy: chunks } = await bundleAsAnApp(entry, es.imports);
+    measure({ label: esLabel(entry, es), entry, build: 'es', budget: es, code });
+    for (const [name, chunkCode] of chunks) {
+      const budget = lazy[name];
+      if (budget === undefined) throw new Error(`${entry.name}: the lazy chunk ${name} has no budget in entries.mjs (budget.lazy).`);
+      measure({ label: `  + lazy chunk ${name} (import() on first use)`, entry, build: 'lazy', budget, code: chunkCode });
+    }
     if (entry.iife !== undefined && iife !== undefined) {
       const iifeCode = readFileSync(distFile(`${entry.name}.iife.min.js`), 'utf8');
-      measured.push({ label: `dist/${entry.name}.iife.min.js`, entry, build: 'iife', budget: iife, code: iifeCode, minBytes: iifeCode.length, brotliBytes: brotliSize(iifeCode) });
+      measure({ label: `dist/${entry.name}.iife.min.js`, entry, build: 'iife', budget: iife, code: iifeCode });
     }
   }
   return measured;

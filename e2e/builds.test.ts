@@ -116,3 +116,26 @@ for (const entry of inPages) {
     expect(errors).toEqual([]);
   });
 }
+
+it('dist/tokenvault.js loads its lazy DPoP chunk from dist/chunks/ when oauth2({ dpop: true }) first needs it', async () => {
+  const { page, errors } = await emptyPage();
+  const loaded: string[] = [];
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/dist/')) loaded.push(pathname);
+  });
+  await page.addScriptTag({ type: 'importmap', content: JSON.stringify(importMapFor(core)) });
+  const result = await runModule(
+    page,
+    `const { createSession, oauth2, beginSignIn, TokenVaultError } = await import('tokenvault');
+     const provider = oauth2({ tokenEndpoint: 'http://127.0.0.1:9/token', clientId: 'spa', dpop: true });
+     createSession({ name: 'chunk', provider, persist: 'memory' });
+     const before = performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/chunks/')).length;
+     const url = new URL(await beginSignIn(provider, { authorizationEndpoint: 'http://127.0.0.1:9/authorize', redirectUri: location.href }));
+     const refused = await provider.dpop.proof('GET', location.href).catch((error) => error);
+     return { before, jkt: url.searchParams.get('dpop_jkt').length, sameClass: refused instanceof TokenVaultError, code: refused.code };`,
+  );
+  expect(result).toEqual({ before: 0, jkt: 43, sameClass: true, code: 'not_signed_in' });
+  expect(loaded.filter((path) => path.startsWith('/dist/chunks/'))).toEqual([expect.stringMatching(/^\/dist\/chunks\/dpop-signer-[\w-]{8}\.js$/)]);
+  expect(errors).toEqual([]);
+});

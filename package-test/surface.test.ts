@@ -53,21 +53,26 @@ describe('package.json', () => {
 });
 
 describe('dist/', () => {
-  it('holds exactly the builds of the entries in entries.mjs, each script with its source map', () => {
+  it('holds exactly the builds of the entries in entries.mjs and their lazy chunks, each script with its source map', () => {
+    const lazy = ENTRIES.flatMap((entry) => Object.keys(entry.budget.lazy ?? {}));
     const expected = ENTRIES.flatMap((entry) => [
       `${entry.name}.d.ts`,
       `${entry.name}.js`,
       `${entry.name}.js.map`,
       ...(entry.iife === undefined ? [] : [`${entry.name}.iife.min.js`, `${entry.name}.iife.min.js.map`]),
     ]);
-    expect(readdirSync(new URL('dist/', root), { recursive: true }).sort()).toEqual(expected.sort());
+    expected.push(...(lazy.length > 0 ? ['chunks'] : []), ...lazy.flatMap((name) => [`chunks/${name}-HASH.js`, `chunks/${name}-HASH.js.map`]));
+    // A chunk's name ends in a content hash (rollup's chunkFileNames), which changes with its code.
+    const files = readdirSync(new URL('dist/', root), { recursive: true }).map((file) => `${file}`.replace(/^(chunks\/.+)-[\w-]{8}(\.js)/, '$1-HASH$2'));
+    expect(files.sort()).toEqual(expected.sort());
   });
 
-  const scripts = readdirSync(new URL('dist/', root)).filter((file) => file.endsWith('.js'));
+  const scripts = readdirSync(new URL('dist/', root), { recursive: true }).map(String).filter((file) => file.endsWith('.js'));
   it.each(scripts)('%s has a source map that carries every source it names', (script) => {
-    expect(read(`dist/${script}`).trimEnd().endsWith(`//# sourceMappingURL=${script}.map`)).toBe(true);
+    const name = script.split('/').pop()!;
+    expect(read(`dist/${script}`).trimEnd().endsWith(`//# sourceMappingURL=${name}.map`)).toBe(true);
     const map = JSON.parse(read(`dist/${script}.map`)) as { file: string; sources: string[]; sourcesContent?: unknown[] };
-    expect(map.file).toBe(script);
+    expect(map.file).toBe(name);
     expect(map.sources.length).toBeGreaterThan(0);
     // src/ is not in the package, so a map that only points at ../src/*.ts shows a debugger nothing.
     expect(map.sourcesContent?.length).toBe(map.sources.length);

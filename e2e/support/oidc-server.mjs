@@ -82,8 +82,9 @@ function loginPage({ action, error, username }) {
  * @param {string[]} options.redirectUris   registered redirect URIs of the SPA client
  * @param {number} [options.accessTokenTtl] access-token lifetime in seconds (mutable later via `accessTokenTtl`)
  * @param {number} [options.port]
+ * @param {boolean} [options.dpopNonces] DPoP nonces (RFC 9449 §8) available; required while `requireDpopNonce` is true
  */
-export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 10, port = 0 }) {
+export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 10, port = 0, dpopNonces = false }) {
   const clientId = 'tokenvault-spa';
   const server = createServer();
   await new Promise((resolve, reject) => {
@@ -94,7 +95,7 @@ export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 
   const resource = `${issuer}/api`;
   /** @type {{ at: number, ok: boolean, grantType?: string, error?: string }[]} */
   const grants = [];
-  const handle = { issuer, clientId, resource, accessTokenTtl, grants, close };
+  const handle = { issuer, clientId, resource, accessTokenTtl, grants, requireDpopNonce: false, close };
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const allowed = new Set(origins);
@@ -120,6 +121,8 @@ export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 
     },
     features: {
       devInteractions: { enabled: false },
+      // DPoP is on by default in oidc-provider 9; nonces need a secret.
+      ...(dpopNonces && { dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => handle.requireDpopNonce } }),
       // A public client may revoke only its own tokens; others' are silently left alone (RFC 7009 §2.2).
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       resourceIndicators: {

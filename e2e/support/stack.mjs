@@ -5,14 +5,14 @@ import { startOidcServer } from './oidc-server.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 /** Pages registered as redirect URIs of the SPA client. */
-export const PAGES = Object.freeze({ demo: '/demo/', fixture: '/e2e/fixtures/app.html' });
+export const PAGES = Object.freeze({ demo: '/demo/', fixture: '/e2e/fixtures/app.html', dpop: '/e2e/fixtures/dpop.html' });
 
 /**
  * Starts both servers on 127.0.0.1, each on a free port unless given.
  *
- * @param {{ accessTokenTtl?: number, staticPort?: number, oidcPort?: number }} [options]
+ * @param {{ accessTokenTtl?: number, staticPort?: number, oidcPort?: number, dpopNonces?: boolean }} [options]
  */
-export async function startStack({ accessTokenTtl = 10, staticPort = 0, oidcPort = 0 } = {}) {
+export async function startStack({ accessTokenTtl = 10, staticPort = 0, oidcPort = 0, dpopNonces = false } = {}) {
   let config;
   const web = await startStaticServer({ port: staticPort, json: { '/demo-config.json': () => config } });
   let oidc;
@@ -22,6 +22,7 @@ export async function startStack({ accessTokenTtl = 10, staticPort = 0, oidcPort
       redirectUris: Object.values(PAGES).map((path) => web.origin + path),
       accessTokenTtl,
       port: oidcPort,
+      dpopNonces,
     });
   } catch (error) {
     await web.close();

@@ -34,6 +34,8 @@ export interface CognitoOptions {
   deviceKey?: string | (() => string | undefined) | undefined;
   /** A fetch to use instead of the global one. */
   fetch?: FetchLike | undefined;
+  /** Cognito issues no DPoP-bound tokens (RFC 9449): `dpop: true` is refused with `invalid_config`. */
+  dpop?: false | undefined;
   /** Allows a plain http: `endpoint` or `domain` on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
   dangerouslyAllowInsecureHttp?: boolean | undefined;
 }
@@ -84,6 +86,7 @@ export function cognito(options: CognitoOptions): CognitoProvider {
   const { clientId, userPoolId, domain, fetch } = options ?? {};
   requireOption(typeof clientId == 'string' && clientId, 'cognito(): clientId is required.');
   requireOption(!('clientSecret' in options), 'cognito(): clientSecret cannot be kept secret in a browser.');
+  requireOption(!options.dpop, 'cognito(): Amazon Cognito issues no DPoP-bound tokens; dpop: true cannot be honoured.');
   const rules = { insecureHttp: options.dangerouslyAllowInsecureHttp };
   // Without an endpoint, region and pool id become an AWS host name and must look like AWS's own;
   // an emulator or proxy behind `endpoint` may name them as it likes (cognito-local: `local_…`).

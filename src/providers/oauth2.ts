@@ -2,7 +2,8 @@ import { TokenVaultError, type ErrorCode } from '../errors.js';
 import type { OAuthTokenResponse } from '../tokens.js';
 import { errorFromAnswer, send, type ProviderAnswer } from './http.js';
 import { requireOption, urlOption } from './options.js';
-import type { FetchLike, Provider, ProviderCallOptions } from './types.js';
+import type { DpopRuntime } from '../dpop/dpop-signer.js';
+import type { DpopSigner, FetchLike, Provider, ProviderCallOptions, ProviderContext } from './types.js';
 
 /** Options of the generic OAuth 2.0 / OpenID Connect provider. */
 export interface OAuth2Options {
@@ -18,6 +19,8 @@ export interface OAuth2Options {
   fetch?: FetchLike | undefined;
   /** Allows plain http: endpoints on hosts other than this machine: tokens then cross the network unencrypted. For development networks only. */
   dangerouslyAllowInsecureHttp?: boolean | undefined;
+  /** Binds the tokens to a key of this browser (DPoP, RFC 9449); the provider must support it. See the README's "DPoP". */
+  dpop?: boolean | undefined;
 }
 
 /** The generic OAuth 2.0 provider object; a `Provider` plus what it was built from. */
@@ -25,6 +28,28 @@ export interface OAuth2Provider extends Provider {
   readonly options: Readonly<OAuth2Options>;
   /** Posts a form to the token endpoint and returns the token response; used by refresh and the code exchange. */
   requestTokens(form: Record<string, string>, options?: ProviderCallOptions): Promise<OAuthTokenResponse>;
+  /** With `dpop: true`: proofs for the app's own requests. */
+  readonly dpop?: DpopSigner;
+}
+
+/** The DPoP signer as the PKCE sign-in sees it: the public one, and its code loaded for the sign-in steps. */
+export interface DpopBinding extends DpopSigner {
+  load(): Promise<DpopRuntime>;
+}
+
+/**
+ * The DPoP signer of a provider, whose code (src/dpop/) is a chunk of its own, loaded the first time
+ * it is used. A nonce can only arrive in a response to a request that carried a proof, so by the time
+ * `retryWithNonce` is called the chunk is there.
+ */
+function lazyDpop(fetch: FetchLike | undefined, context: () => ProviderContext | undefined): DpopBinding {
+  let loaded: DpopRuntime | undefined;
+  const load = async (): Promise<DpopRuntime> => (loaded ??= (await import('../dpop/dpop-signer.js')).createDpop(fetch, context));
+  return {
+    load,
+    proof: async (method, url, accessToken) => (await load()).proof(method, url, accessToken),
+    retryWithNonce: (url, response) => loaded?.retryWithNonce(url, response) ?? false,
+  };
 }
 
 /**
@@ -45,7 +70,10 @@ const codeOf = (error: string | undefined, status: number): ErrorCode | undefine
 
 /** A generic OAuth 2.0 / OIDC provider: refresh at the token endpoint, RFC 7009 revocation. */
 export function oauth2(options: OAuth2Options): OAuth2Provider {
-  const { tokenEndpoint, revocationEndpoint, clientId, scope, fetch } = options ?? {};
+  const { tokenEndpoint, revocationEndpoint, clientId, scope } = options ?? {};
+  let context: ProviderContext | undefined;
+  const dpop = options?.dpop ? lazyDpop(options.fetch, () => context) : undefined;
+  const fetch: FetchLike | undefined = dpop ? async (url, init) => (await dpop.load()).fetch(url, init) : options?.fetch;
   const rules = { insecureHttp: options?.dangerouslyAllowInsecureHttp };
   urlOption(tokenEndpoint, 'oauth2(): tokenEndpoint', rules);
   if (revocationEndpoint !== undefined) urlOption(revocationEndpoint, 'oauth2(): revocationEndpoint', rules);
@@ -79,6 +107,7 @@ export function oauth2(options: OAuth2Options): OAuth2Provider {
   return {
     options,
     requestTokens,
+    ...(dpop && { dpop, attach: (attached: ProviderContext) => void (context = attached) }),
     refresh(refresh_token, call) {
       return requestTokens({ grant_type: 'refresh_token', refresh_token, ...(scope === undefined ? {} : { scope }) }, call);
     },

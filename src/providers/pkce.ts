@@ -1,7 +1,7 @@
 import { TokenVaultError } from '../errors.js';
 import { decodeClaims, type OAuthTokenResponse } from '../tokens.js';
 import { providerWords } from './http.js';
-import type { OAuth2Provider } from './oauth2.js';
+import type { DpopBinding, OAuth2Provider } from './oauth2.js';
 import { urlOption } from './options.js';
 import { checkAppState, keepPending, takePending, type PendingSignIn } from './pending-sign-in.js';
 
@@ -40,6 +40,12 @@ function base64Url(bytes: Uint8Array): string {
 
 const randomString = (bytes: number): string => base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 
+/** The DPoP side of an `oauth2({ dpop: true })` provider; undefined for any other client (one with a `dpop` of its own too). */
+const dpopOf = (client: SignInClient): DpopBinding | undefined => {
+  const { dpop } = client as { dpop?: Partial<DpopBinding> };
+  return typeof dpop?.load == 'function' ? (dpop as DpopBinding) : undefined;
+};
+
 /**
  * Starts an authorization-code + PKCE sign-in and returns the URL to send the user to.
  *
@@ -70,6 +76,9 @@ export async function beginSignIn(client: SignInClient, options: SignInOptions):
     code_challenge_method: 'S256',
   };
   if (nonce !== undefined) params['nonce'] = nonce;
+  // RFC 9449 §10: the code is bound to the key that must then prove it at the exchange.
+  const dpop = dpopOf(client);
+  if (dpop) params['dpop_jkt'] = await (await dpop.load()).beginSignIn(state);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   keepPending(state, { verifier, redirectUri, nonce, issuer, appState, createdAt: Date.now() });
   return url.toString();
@@ -127,12 +136,11 @@ async function exchangeCode(provider: OAuth2Provider, params: URLSearchParams): 
   const code = params.get('code');
   if (!code) throw new TokenVaultError('authorization_error', 'The sign-in callback has neither a code nor an error.');
 
-  const response = await provider.requestTokens({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: pending.redirectUri,
-    code_verifier: pending.verifier,
-  });
+  const exchange = () =>
+    provider.requestTokens({ grant_type: 'authorization_code', code, redirect_uri: pending.redirectUri, code_verifier: pending.verifier });
+  // With DPoP, the exchange proves the key the sign-in began with, which then becomes the session's.
+  const dpop = await dpopOf(provider)?.load();
+  const response = await (dpop ? dpop.completeSignIn(params.get('state')!, exchange) : exchange());
   if (pending.nonce !== undefined && decodeClaims(response.id_token ?? '', 'ID token')?.['nonce'] !== pending.nonce) {
     throw new TokenVaultError('verification_failed', 'The ID token lacks the nonce this sign-in sent.');
   }

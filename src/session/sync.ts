@@ -188,6 +188,11 @@ async function restore(sync: Sync, inMemory: boolean): Promise<void> {
 /** The slots a provider keeps with the session; they wait for the restore. */
 function keySlots(sync: Sync, restoring: () => Promise<void> | undefined): KeySlots {
   const { core, tabs, memory } = sync;
+  /** Into this tab's memory (shared with tabs that ask, in `persist: 'memory'`) and the vault. */
+  const keep = async (slot: string, value: unknown): Promise<void> => {
+    await memory.writeSlot(slot, value);
+    if (sync.vault !== memory) await sync.vault.writeSlot(slot, value).catch((error: unknown) => core.reportError(error));
+  };
   return {
     async get(slot) {
       await restoring();
@@ -200,10 +205,13 @@ function keySlots(sync: Sync, restoring: () => Promise<void> | undefined): KeySl
         const found = (await vault.readSlot(slot).catch(noop)) ?? (vault === memory ? undefined : await memory.readSlot(slot));
         if (found !== undefined) return found as T;
         const made = await create();
-        await memory.writeSlot(slot, made);
-        await vault.writeSlot(slot, made).catch((error: unknown) => core.reportError(error));
+        await keep(slot, made);
         return made;
       });
+    },
+    async set(slot, value) {
+      await restoring();
+      await tabs.withLock(() => keep(slot, value));
     },
   };
 }
