@@ -172,6 +172,14 @@ interface Provider {
     revoke?(refreshToken: string, options?: ProviderCallOptions): Promise<void>;
     /** Called once by `createSession()` with the session's key slots (for providers that bind keys, like DPoP). */
     attach?(context: ProviderContext): void;
+    /** Present when the provider binds tokens to a key (DPoP, RFC 9449). */
+    dpop?: DpopSigner;
+}
+interface DpopSigner {
+    /** A DPoP proof JWT for one request to `url` (`htu` without query/fragment); `accessToken` adds `ath`. Uses the newest nonce known for the URL's origin. */
+    proof(method: string, url: string, accessToken?: string): Promise<string>;
+    /** Reads a response of a request to `url`: remembers its `DPoP-Nonce` for that origin; true when it is a `use_dpop_nonce` refusal worth one retry with a new proof. */
+    retryWithNonce(url: string, response: Response): boolean;
 }
 /** The `fetch` signature tokenvault needs; inject one in tests or to add headers. */
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -276,6 +284,11 @@ interface Session<TClaims extends object = object> {
     signOut(options?: {
         revoke?: boolean;
     }): Promise<void>;
+    /**
+     * `fetch` with the access token: `Authorization: Bearer …` (or `DPoP …` with its proof) on requests
+     * to the allowed origins only; a 401 `invalid_token` refreshes once and retries once.
+     */
+    fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
     /** Stops timers, listeners and the channel. The session is unusable afterwards. */
     dispose(): void;
 }

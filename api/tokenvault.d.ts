@@ -108,6 +108,8 @@ interface SessionPorts {
     wake: WakeSignals | undefined;
     /** Online and offline; absent: always online. */
     network: NetworkPort | undefined;
+    /** What `session.fetch` sends with (not the provider's calls); absent: the global `fetch` of the moment. */
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) | undefined;
 }
 
 /** A token endpoint's answer in OAuth 2.0 shape (RFC 6749 §5.1). */
@@ -221,6 +223,14 @@ interface Provider {
     revoke?(refreshToken: string, options?: ProviderCallOptions): Promise<void>;
     /** Called once by `createSession()` with the session's key slots (for providers that bind keys, like DPoP). */
     attach?(context: ProviderContext): void;
+    /** Present when the provider binds tokens to a key (DPoP, RFC 9449). */
+    dpop?: DpopSigner;
+}
+interface DpopSigner {
+    /** A DPoP proof JWT for one request to `url` (`htu` without query/fragment); `accessToken` adds `ath`. Uses the newest nonce known for the URL's origin. */
+    proof(method: string, url: string, accessToken?: string): Promise<string>;
+    /** Reads a response of a request to `url`: remembers its `DPoP-Nonce` for that origin; true when it is a `use_dpop_nonce` refusal worth one retry with a new proof. */
+    retryWithNonce(url: string, response: Response): boolean;
 }
 /** The `fetch` signature tokenvault needs; inject one in tests or to add headers. */
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -275,6 +285,11 @@ interface SessionOptions {
     refreshBefore?: number;
     /** The device's clock, in ms since the epoch (default `Date.now`); shorthand for `ports.now`. */
     now?: () => number;
+    /**
+     * Origins (`https://api.example.com`, `scheme://host[:port]`) besides the page's own that
+     * `session.fetch` sends the access token to; every other origin gets requests without it.
+     */
+    origins?: readonly string[];
     /** The browser parts the session uses (storage, locks, channel, clock …), for tests and other hosts. */
     ports?: Partial<SessionPorts>;
 }
@@ -352,6 +367,11 @@ interface Session<TClaims extends object = object> {
     signOut(options?: {
         revoke?: boolean;
     }): Promise<void>;
+    /**
+     * `fetch` with the access token: `Authorization: Bearer …` (or `DPoP …` with its proof) on requests
+     * to the allowed origins only; a 401 `invalid_token` refreshes once and retries once.
+     */
+    fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
     /** Stops timers, listeners and the channel. The session is unusable afterwards. */
     dispose(): void;
 }
@@ -509,4 +529,4 @@ interface DiscoverOptions {
 declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
 
 export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
-export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };
+export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, DpopSigner, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };

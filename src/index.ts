@@ -21,7 +21,7 @@ export type { SessionSnapshot, SessionStatus } from './snapshot.js';
 export type { ErrorCode, ErrorDetails } from './errors.js';
 export type { OAuth2Options, OAuth2Provider } from './providers/oauth2.js';
 export type { CognitoOptions, CognitoProvider, CognitoManagedLogin } from './providers/cognito.js';
-export type { Provider, ProviderCallOptions, ProviderContext, KeySlots, FetchLike } from './providers/types.js';
+export type { Provider, ProviderCallOptions, ProviderContext, KeySlots, FetchLike, DpopSigner } from './providers/types.js';
 export type { SignInOptions, SignInClient, SignInResult } from './providers/pkce.js';
 export type { ProviderMetadata, DiscoverOptions } from './providers/discovery.js';
 export type {
