@@ -37,7 +37,7 @@ export const ENTRIES = [
   {
     name: CORE,
     source: 'src/index.ts',
-    values: ['TokenVaultError', 'beginSignIn', 'cognito', 'completeSignIn', 'createSession', 'discover', 'oauth2'],
+    values: ['TokenVaultError', 'beginSignIn', 'cognito', 'completeSignIn', 'createSession', 'discover', 'endSessionUrl', 'oauth2', 'signOutAtProvider'],
     iife: 'TokenVault',
     // The core's budgets were 6.0 KB (ES) and 8.0 KB (IIFE). The reshape into modules with ports,
     // the pacing and storage-fault rules, and the provider hardening (redaction, the http rule,

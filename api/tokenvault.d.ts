@@ -439,6 +439,8 @@ interface CognitoManagedLogin {
     readonly authorizationEndpoint: string;
     readonly tokenEndpoint: string;
     readonly revocationEndpoint: string;
+    /** `https://{domain}/logout`: ends the managed-login session (`endSessionUrl()`). */
+    readonly logoutEndpoint: string;
     /** The `oauth2()` provider behind refresh and revocation; hand it to the PKCE sign-in helper. */
     readonly oauth2: OAuth2Provider;
 }
@@ -528,5 +530,41 @@ interface DiscoverOptions {
 /** Reads `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0) and returns the endpoints. */
 declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
 
-export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
-export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, DpopSigner, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };
+/** Where `endSessionUrl()` sends the user to end the provider's login, and what it tells the provider. */
+interface EndSessionOptions {
+    /**
+     * The provider's `end_session_endpoint` (`discover()`'s `endSessionEndpoint`; OpenID Connect
+     * RP-Initiated Logout). Not needed for Cognito managed login: its `/logout` is used.
+     */
+    endSessionEndpoint?: string | undefined;
+    /** Where the provider sends the user afterwards; registered with the client (Cognito: an allowed sign-out URL). */
+    postLogoutRedirectUri?: string | undefined;
+    /** The ID token, so the provider knows whose login to end without asking (`id_token_hint`). */
+    idTokenHint?: string | undefined;
+    /** Handed back on the `postLogoutRedirectUri` (OpenID Connect only). */
+    state?: string | undefined;
+    /** More parameters (`ui_locales`, `logout_hint`, …); they cannot replace the ones above. */
+    extraParams?: Record<string, string> | undefined;
+    /** Allows plain http: URLs on hosts other than this machine. For development networks only. */
+    dangerouslyAllowInsecureHttp?: boolean | undefined;
+}
+/** Options of `signOutAtProvider()`: where to end the provider's login, and whether to revoke first. */
+interface SignOutAtProviderOptions extends Omit<EndSessionOptions, 'idTokenHint'> {
+    /** Also revoke the refresh token at the provider (best effort), as `signOut({ revoke: true })`. */
+    revoke?: boolean | undefined;
+}
+/**
+ * The URL that ends the user's login at the provider: OpenID Connect's `end_session_endpoint`
+ * with `client_id`, `id_token_hint`, `post_logout_redirect_uri` and `state`, or, for a
+ * `cognito()` provider with a `domain`, `https://{domain}/logout?client_id=…&logout_uri=…`.
+ */
+declare function endSessionUrl(client: SignInClient | CognitoProvider, options: EndSessionOptions): string;
+/**
+ * Signs out in every tab (the local sign-out comes first, whatever the redirect does), then
+ * sends the browser to the provider to end its login too, so the next sign-in asks again.
+ * Bad options are refused with `invalid_config` before anything changes.
+ */
+declare function signOutAtProvider(session: Pick<Session, 'getSnapshot' | 'signOut'>, client: SignInClient | CognitoProvider, options: SignOutAtProviderOptions): Promise<void>;
+
+export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, endSessionUrl, oauth2, signOutAtProvider };
+export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, DpopSigner, EndSessionOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, SignOutAtProviderOptions, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };
