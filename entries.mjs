@@ -75,7 +75,7 @@ export const ENTRIES = [
   {
     name: 'vue',
     source: 'src/vue/index.ts',
-    values: ['signInGuard', 'tokenVault', 'useSession', 'useSignIn', 'useSignInCallback'],
+    values: ['signInGuard', 'tokenVault', 'useFetch', 'useSession', 'useSignIn', 'useSignInCallback'],
     peers: ['vue'],
     pageImports: { vue: 'vue/dist/vue.esm-browser.prod.js' },
     budget: { es: { brotliKB: 1.0 } },

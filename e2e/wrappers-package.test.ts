@@ -17,7 +17,7 @@ const BUDGET = 1024;
 
 const WRAPPERS = {
   react: ['RequireSignIn', 'SessionProvider', 'SignInCallback', 'useSession', 'useSignInCallback'],
-  vue: ['signInGuard', 'tokenVault', 'useSession', 'useSignIn', 'useSignInCallback'],
+  vue: ['signInGuard', 'tokenVault', 'useFetch', 'useSession', 'useSignIn', 'useSignInCallback'],
 } as const;
 
 /** What an app's bundler ships for `import * from 'tokenvault/<name>'`: minified, imports left as imports. */
