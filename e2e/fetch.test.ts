@@ -72,8 +72,21 @@ describe('session.fetch in Chromium', () => {
     expect(api.requests.at(-1)).toMatchObject({ path: '/orders', ok: true, authorization: `Bearer ${accessToken}` });
 
     expect(await fetchInPage(`${other.origin}/orders`)).toEqual([{ status: 401 }]);
-    expect(other.requests).toHaveLength(1);
-    expect(other.requests[0]!.authorization).toBeUndefined();
+    expect(other.requests.map(({ path, authorization }) => [path, authorization])).toEqual([['/orders', undefined]]);
+  });
+
+  it('a redirect from the allowed API to another origin arrives there without the token', async () => {
+    const target = `${other.origin}/landing`;
+    const seen = other.requests.length;
+    const outcome = await page.evaluate(
+      (url) => window.app.session.fetch(url).then((response) => String(response.status), (error: Error) => error.name),
+      `${api.origin}/redirect?to=${encodeURIComponent(target)}`,
+    );
+    expect(api.requests.at(-1)).toMatchObject({ path: '/redirect', authorization: expect.stringMatching(/^Bearer /) });
+    // The browser drops Authorization when a redirect crosses origins (Fetch §4.4), so no preflight is needed and the GET arrives.
+    expect(other.requests.slice(seen).map(({ path, authorization }) => [path, authorization])).toEqual([['/landing', undefined]]);
+    // A CORS redirect to a third origin makes the page's origin opaque, so that API's answer is not the page's to read.
+    expect(['401', 'TypeError']).toContain(outcome);
   });
 
   it('a token the API refuses is refreshed once, and the retry succeeds', async () => {

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 /**
- * Starts the API (port 0 = any free port). Every path answers `GET` with
+ * Starts the API (port 0 = any free port). `/redirect?to=<url>` answers 307 to `url`; every other path answers `GET` with
  * `{ path, claims }` for a valid bearer token, and 401 with
  * `WWW-Authenticate: Bearer error="invalid_token"` for a missing, bad, expired or
  * invalidated one. It records the `Authorization` header of every request (tests compare
@@ -38,7 +38,14 @@ export async function startResourceServer({ issuer, audience, origins, jwksUri =
       res.writeHead(204, { 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Max-Age': '600' });
       return res.end();
     }
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { pathname: path } = url;
+    // `/redirect?to=<url>`: where a server (or a proxy in front of it) sends a client on.
+    if (path === '/redirect') {
+      requests.push({ at: Date.now(), path, ok: true, authorization: req.headers.authorization });
+      res.writeHead(307, { Location: url.searchParams.get('to') ?? '/' });
+      return res.end();
+    }
     const { authorization } = req.headers;
     const [scheme, token] = (authorization ?? '').split(' ');
     try {
