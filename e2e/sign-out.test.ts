@@ -44,8 +44,12 @@ it('Sign out ends the login at the provider: the next Sign in shows the login fo
   await page.goto(stack.web.origin + PAGES.demo);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await logIn(page);
+  // Back on the demo once the provider is done: the page is on the demo's URL before it leaves, too.
+  const back = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame() && frame.url() === stack.web.origin + PAGES.demo && endSession.length > 0,
+  });
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${stack.web.origin}${PAGES.demo}`);
+  await back;
   await expect.poll(() => status(page)).toBe('signedOut');
   expect(endSession).toHaveLength(1);
   const params = Object.fromEntries(endSession[0]!.searchParams);
@@ -70,9 +74,13 @@ it('without it, the provider’s login survives a local sign-out (what the test 
   page.on('response', (response) => {
     if (response.url().startsWith(`${stack.oidc.issuer}/interaction/`)) loginForms.push(response.text().then((html) => html.includes('name="password"'), () => false));
   });
+  // Straight back with a code (the URL is the demo's before it leaves, so wait for the callback itself).
+  const callback = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame() && frame.url().startsWith(`${stack.web.origin}${PAGES.demo}?code=`),
+  });
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.web.origin}${PAGES.demo}`);
-  await expect.poll(() => status(page)).toBe('signedIn');
+  await callback;
+  await expect.poll(() => status(page), { timeout: 10_000 }).toBe('signedIn');
   expect(await Promise.all(loginForms)).not.toContain(true);
   await context.close();
 });
