@@ -36,13 +36,7 @@ const CORE_MODULES = new Set([resolve(core.source), resolve('src/errors.ts')]);
  */
 function coreAsExternal() {
   return {
-    name: 'core-as-external',
-    async resolveId(source, importer, options) {
-      if (source === CORE) return { id: CORE_ID, external: true };
-      if (importer === undefined || !importer.startsWith(resolve('src'))) return null;
-      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      return resolved !== null && CORE_MODULES.has(resolved.id) ? { id: CORE_ID, external: true } : null;
-    },
+    ...coreAsExternalId(),
     generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
         // Keyed by the import as written out: the core's path in an ES build, its id in an IIFE.
@@ -50,6 +44,19 @@ function coreAsExternal() {
         const missing = taken.filter((name) => !core.values.includes(name));
         if (missing.length > 0) this.error(`${chunk.fileName} imports ${missing.join(', ')} from the core, which does not export it.`);
       }
+    },
+  };
+}
+
+/** The resolving half of coreAsExternal, alone: the types build takes the core's types too, not only its values. */
+function coreAsExternalId() {
+  return {
+    name: 'core-as-external',
+    async resolveId(source, importer, options) {
+      if (source === CORE) return { id: CORE_ID, external: true };
+      if (importer === undefined || !importer.startsWith(resolve('src'))) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved !== null && CORE_MODULES.has(resolved.id) ? { id: CORE_ID, external: true } : null;
     },
   };
 }
@@ -100,8 +107,9 @@ function typesBuild(entry) {
   return {
     input: entry.source,
     external: (id) => id === CORE || isPackage(id),
-    output: { file: `dist/${entry.name}.d.ts`, format: 'es' },
-    plugins: [dts()],
+    // Another entry's declarations import the core's from `tokenvault`, rather than declaring copies.
+    output: { file: `dist/${entry.name}.d.ts`, format: 'es', paths: { [CORE_ID]: CORE } },
+    plugins: [...(entry === core ? [] : [coreAsExternalId()]), dts()],
   };
 }
 

@@ -1,7 +1,8 @@
 // Each ES entry imported in Node, as a server-rendered app or a Node script imports it: it loads without
 // a browser, exports its values and passes the same checks as in a page (e2e/fixtures/entry-checks.js).
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CORE, ENTRIES } from '../entries.mjs';
+import { CORE, ENTRIES, subpathOf } from '../entries.mjs';
 import { CHECKS } from '../e2e/fixtures/entry-checks.js';
 import { EXPECTED, signedTokens } from '../e2e/support/entry-checks.js';
 import { startStaticServer } from '../e2e/support/static-server.mjs';
@@ -27,3 +28,12 @@ for (const entry of ENTRIES) {
     expect(check && (await check(api, core, input))).toEqual(EXPECTED[entry.name]);
   });
 }
+
+it('every entry loads by its package name, as an app\'s tooling resolves it through the exports map', () => {
+  const names = ENTRIES.map((entry) => (entry.name === CORE ? CORE : `${CORE}${subpathOf(entry).slice(1)}`));
+  // A child process run from the package root, where `tokenvault` refers to this package itself.
+  const script = `Promise.all(${JSON.stringify(names)}.map((name) => import(name))).then((all) => console.log(JSON.stringify(all.map((m) => Object.keys(m).sort()))))`;
+  const root = new URL('..', import.meta.url);
+  const keys = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  expect(JSON.parse(keys)).toEqual(ENTRIES.map((entry) => entry.values));
+});
