@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSession, type Session } from '../../src/index.js';
 import { failure } from '../helpers.js';
 import { fakeApi, fakeProvider, signedInSession } from './support.js';
@@ -79,11 +79,25 @@ describe('allowed origins', () => {
     const api = fakeApi();
     const { session } = await signedInSession(api);
     sessions.push(session);
-    const init = { method: 'POST', body: 'x', headers: { 'X-Trace': '1' } };
+    const init = { method: 'POST', body: 'x', headers: { 'X-Trace': '1', Authorization: 'Bearer the-apps-own' } };
     await session.fetch('https://other.example.net/', init);
     const request = new Request('https://cdn.example.net/a');
     await session.fetch(request);
     expect(api.fetch.mock.calls).toEqual([['https://other.example.net/', init], [request, undefined]]);
+  });
+
+  it('without a fetch port, sends with the global fetch of the moment', async () => {
+    const api = fakeApi();
+    const { session, accessToken } = await signedInSession(api, { ports: { fetch: undefined } });
+    sessions.push(session);
+    // Installed after the session was created: looked up at call time.
+    vi.stubGlobal('fetch', api.fetch);
+    try {
+      expect((await session.fetch('https://api.example.com/x')).status).toBe(200);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(api.calls[0]!.request.headers.get('authorization')).toBe(`Bearer ${accessToken}`);
   });
 
   it('has no page origin outside a browser: a relative URL is the platform TypeError, and nothing is sent', async () => {
