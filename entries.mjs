@@ -39,15 +39,17 @@ export const ENTRIES = [
   {
     name: CORE,
     source: 'src/index.ts',
-    values: ['TokenVaultError', 'beginSignIn', 'cognito', 'completeSignIn', 'createSession', 'discover', 'oauth2'],
+    values: ['TokenVaultError', 'beginSignIn', 'cognito', 'completeSignIn', 'createSession', 'discover', 'endSessionUrl', 'oauth2', 'signOutAtProvider'],
     iife: 'TokenVault',
     // The core's budgets were 6.0 KB (ES) and 8.0 KB (IIFE). The reshape into modules with ports,
-    // the pacing and storage-fault rules, and the provider hardening (redaction, the http rule,
-    // timeouts) took it past them; these ceilings are the measured size plus a little headroom, so
-    // any further growth fails npm test. The README's Size section has the numbers.
+    // the pacing and storage-fault rules, the provider hardening (redaction, the http rule,
+    // timeouts), and session.fetch's allowed origins took the ES build past its budget; the IIFE
+    // also carries DPoP, the authorized fetch and sign-out at the provider. These ceilings are the
+    // measured sizes plus a little headroom, so any further growth fails npm test. The README's
+    // Size section has the numbers.
     budget: {
       es: {
-        brotliKB: 8.75,
+        brotliKB: 9.2,
         imports: ['createSession', 'oauth2'],
         // Protocol strings that only that code sends; minifiers leave string literals alone.
         mustNotContain: {
@@ -55,11 +57,14 @@ export const ENTRIES = [
           'PKCE sign-in': ['code_challenge', 'tokenvault:signin:'],
           'JWS verification': ['ERR_JWS_SIGNATURE_VERIFICATION_FAILED'],
           DPoP: ['dpop+jwt', 'use_dpop_nonce'],
+          'the authorized fetch (a lazy chunk)': ['www-authenticate'],
+          'sign-out at the provider': ['post_logout_redirect_uri'],
         },
       },
-      iife: { brotliKB: 11.1 },
+      iife: { brotliKB: 13.4 },
       // oauth2({ dpop: true }) loads src/dpop/ the first time it is needed (the IIFE carries it inline).
-      lazy: { 'dpop-signer': { brotliKB: 2.0 } },
+      // DPoP's budget is issue 12's; the authorized fetch's, the measured size plus a little headroom.
+      lazy: { 'dpop-signer': { brotliKB: 2.0 }, 'authorized-fetch': { brotliKB: 1.0 } },
     },
   },
   {
@@ -80,7 +85,7 @@ export const ENTRIES = [
   {
     name: 'vue',
     source: 'src/vue/index.ts',
-    values: ['signInGuard', 'tokenVault', 'useSession', 'useSignIn', 'useSignInCallback'],
+    values: ['signInGuard', 'tokenVault', 'useFetch', 'useSession', 'useSignIn', 'useSignInCallback'],
     peers: ['vue'],
     pageImports: { vue: 'vue/dist/vue.esm-browser.prod.js' },
     budget: { es: { brotliKB: 1.0 } },

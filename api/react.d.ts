@@ -37,6 +37,8 @@ interface SessionState<TClaims extends object = object> extends SessionSnapshot<
     }): Promise<void>;
     /** A fresh access token; rejects with a `TokenVaultError` when there is none to be had. */
     getAccessToken(): Promise<string>;
+    /** `fetch` with the access token on the session's allowed origins: `session.fetch`. */
+    fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
     /** The session itself, for events and everything else. */
     readonly session: Session<TClaims>;
 }

@@ -108,6 +108,8 @@ interface SessionPorts {
     wake: WakeSignals | undefined;
     /** Online and offline; absent: always online. */
     network: NetworkPort | undefined;
+    /** What `session.fetch` sends with (not the provider's calls); absent: the global `fetch` of the moment. */
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) | undefined;
 }
 
 /** A token endpoint's answer in OAuth 2.0 shape (RFC 6749 §5.1). */
@@ -286,6 +288,11 @@ interface SessionOptions {
     refreshBefore?: number;
     /** The device's clock, in ms since the epoch (default `Date.now`); shorthand for `ports.now`. */
     now?: () => number;
+    /**
+     * Origins (`https://api.example.com`, `scheme://host[:port]`) besides the page's own that
+     * `session.fetch` sends the access token to; every other origin gets requests without it.
+     */
+    origins?: readonly string[];
     /** The browser parts the session uses (storage, locks, channel, clock …), for tests and other hosts. */
     ports?: Partial<SessionPorts>;
 }
@@ -363,6 +370,11 @@ interface Session<TClaims extends object = object> {
     signOut(options?: {
         revoke?: boolean;
     }): Promise<void>;
+    /**
+     * `fetch` with the access token: `Authorization: Bearer …` (or `DPoP …` with its proof) on requests
+     * to the allowed origins only; a 401 `invalid_token` refreshes once and retries once.
+     */
+    fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
     /** Stops timers, listeners and the channel. The session is unusable afterwards. */
     dispose(): void;
 }
@@ -436,6 +448,8 @@ interface CognitoManagedLogin {
     readonly authorizationEndpoint: string;
     readonly tokenEndpoint: string;
     readonly revocationEndpoint: string;
+    /** `https://{domain}/logout`: ends the managed-login session (`endSessionUrl()`). */
+    readonly logoutEndpoint: string;
     /** The `oauth2()` provider behind refresh and revocation; hand it to the PKCE sign-in helper. */
     readonly oauth2: OAuth2Provider;
 }
@@ -525,5 +539,41 @@ interface DiscoverOptions {
 /** Reads `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery 1.0) and returns the endpoints. */
 declare function discover(issuer: string, options?: DiscoverOptions): Promise<ProviderMetadata>;
 
-export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, oauth2 };
-export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, DpopSigner, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };
+/** Where `endSessionUrl()` sends the user to end the provider's login, and what it tells the provider. */
+interface EndSessionOptions {
+    /**
+     * The provider's `end_session_endpoint` (`discover()`'s `endSessionEndpoint`; OpenID Connect
+     * RP-Initiated Logout). Not needed for Cognito managed login: its `/logout` is used.
+     */
+    endSessionEndpoint?: string | undefined;
+    /** Where the provider sends the user afterwards; registered with the client (Cognito: an allowed sign-out URL). */
+    postLogoutRedirectUri?: string | undefined;
+    /** The ID token, so the provider knows whose login to end without asking (`id_token_hint`). */
+    idTokenHint?: string | undefined;
+    /** Handed back on the `postLogoutRedirectUri` (OpenID Connect only). */
+    state?: string | undefined;
+    /** More parameters (`ui_locales`, `logout_hint`, …); they cannot replace the ones above. */
+    extraParams?: Record<string, string> | undefined;
+    /** Allows plain http: URLs on hosts other than this machine. For development networks only. */
+    dangerouslyAllowInsecureHttp?: boolean | undefined;
+}
+/** Options of `signOutAtProvider()`: where to end the provider's login, and whether to revoke first. */
+interface SignOutAtProviderOptions extends Omit<EndSessionOptions, 'idTokenHint'> {
+    /** Also revoke the refresh token at the provider (best effort), as `signOut({ revoke: true })`. */
+    revoke?: boolean | undefined;
+}
+/**
+ * The URL that ends the user's login at the provider: OpenID Connect's `end_session_endpoint`
+ * with `client_id`, `id_token_hint`, `post_logout_redirect_uri` and `state`, or, for a
+ * `cognito()` provider with a `domain`, `https://{domain}/logout?client_id=…&logout_uri=…`.
+ */
+declare function endSessionUrl(client: SignInClient | CognitoProvider, options: EndSessionOptions): string;
+/**
+ * Signs out in every tab (the local sign-out comes first, whatever the redirect does), then
+ * sends the browser to the provider to end its login too, so the next sign-in asks again.
+ * Bad options are refused with `invalid_config` before anything changes.
+ */
+declare function signOutAtProvider(session: Pick<Session, 'getSnapshot' | 'signOut'>, client: SignInClient | CognitoProvider, options: SignOutAtProviderOptions): Promise<void>;
+
+export { TokenVaultError, beginSignIn, cognito, completeSignIn, createSession, discover, endSessionUrl, oauth2, signOutAtProvider };
+export type { AddressClaim, Claims, CognitoAuthenticationResult, CognitoManagedLogin, CognitoOptions, CognitoProvider, DiscoverOptions, DpopSigner, EndSessionOptions, ErrorCode, ErrorDetails, EventOrigin, FetchLike, KeySlots, LockPort, NetworkPort, OAuth2Options, OAuth2Provider, OAuthTokenResponse, Provider, ProviderCallOptions, ProviderContext, ProviderMetadata, RefreshOptions, Session, SessionEvent, SessionEventHandlers, SessionEventType, SessionEvents, SessionOptions, SessionPorts, SessionSnapshot, SessionStatus, SignInClient, SignInOptions, SignInResult, SignOutAtProviderOptions, StandardClaims, StoragePort, TabChannel, TokenResponse, TokenSet, WakeSignals };

@@ -30,6 +30,8 @@ declare function tokenVault(session: Session, options?: TokenVaultPluginOptions)
 declare function useSession<TClaims extends object = object>(): Readonly<ShallowRef<SessionSnapshot<TClaims>>>;
 /** A function that sends the user to sign in with `appState` (JSON); it rejects with a `TokenVaultError` if it cannot. */
 declare function useSignIn(): (appState?: unknown) => Promise<void>;
+/** The plugin's `session.fetch`: `fetch` with the access token on the session's allowed origins (see the README). */
+declare function useFetch(): Session['fetch'];
 /** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
 type SignInCallbackState<TAppState = ReturnTo> = {
     readonly status: 'pending';
@@ -55,5 +57,5 @@ interface GuardedRoute {
  */
 declare function signInGuard(session: Session, config: SignInConfig, isProtected?: (to: GuardedRoute) => boolean): (to: GuardedRoute) => Promise<boolean>;
 
-export { signInGuard, tokenVault, useSession, useSignIn, useSignInCallback };
+export { signInGuard, tokenVault, useFetch, useSession, useSignIn, useSignInCallback };
 export type { GuardedRoute, ReturnTo, SignInCallbackState, SignInConfig, SignInSetup, TokenVaultPluginOptions };

@@ -1,5 +1,5 @@
 // tokenvault demo: plain JavaScript against the CDN build (window.TokenVault).
-const { createSession, oauth2, discover, beginSignIn, completeSignIn } = window.TokenVault;
+const { createSession, oauth2, discover, beginSignIn, completeSignIn, signOutAtProvider } = window.TokenVault;
 const EVENTS = ['signedIn', 'refreshed', 'rotated', 'revoked', 'expired', 'signedOut', 'error'];
 const SESSION_NAME = 'demo';
 
@@ -130,7 +130,9 @@ async function render() {
     : 'Sign in with the local OpenID provider (PKCE).';
   $('avatar').textContent = signedIn ? String(claims.name ?? claims.sub ?? '?').slice(0, 1).toUpperCase() : '?';
   $('sign-in').disabled = signedIn || snapshot.status === 'loading';
-  for (const id of ['refresh', 'revoke', 'sign-out']) $(id).disabled = !signedIn;
+  for (const id of ['refresh', 'revoke']) $(id).disabled = !signedIn;
+  // Also after Revoke: the provider's login outlives the tokens until it is ended there.
+  $('sign-out').disabled = snapshot.status === 'loading';
   $('refresh-count').textContent = String(state.refreshes);
   renderClaims(snapshot);
   $('rt-fingerprint').textContent = await fingerprint(snapshot.tokens);
@@ -196,7 +198,16 @@ async function main() {
     });
   $('refresh').onclick = () => run(() => session.refresh());
   $('revoke').onclick = () => run(() => session.revoke());
-  $('sign-out').onclick = () => run(() => session.signOut());
+  // Signs out in every tab, revokes the refresh token, then ends the login at the provider, so
+  // the next Sign in shows the login form again.
+  $('sign-out').onclick = () =>
+    run(() =>
+      signOutAtProvider(session, provider, {
+        endSessionEndpoint: metadata.endSessionEndpoint,
+        postLogoutRedirectUri: location.origin + location.pathname,
+        revoke: true,
+      }),
+    );
   $('clear-log').onclick = () => $('log').replaceChildren();
   for (const tab of ['id', 'access']) {
     $(`tab-${tab}`).onclick = () => {

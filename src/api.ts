@@ -16,6 +16,11 @@ export interface SessionOptions {
   refreshBefore?: number;
   /** The device's clock, in ms since the epoch (default `Date.now`); shorthand for `ports.now`. */
   now?: () => number;
+  /**
+   * Origins (`https://api.example.com`, `scheme://host[:port]`) besides the page's own that
+   * `session.fetch` sends the access token to; every other origin gets requests without it.
+   */
+  origins?: readonly string[];
   /** The browser parts the session uses (storage, locks, channel, clock …), for tests and other hosts. */
   ports?: Partial<SessionPorts>;
 }
@@ -77,6 +82,11 @@ export interface Session<TClaims extends object = object> {
   revoke(): Promise<void>;
   /** Signs out in every tab; with `{ revoke: true }` also revokes at the provider (best effort). */
   signOut(options?: { revoke?: boolean }): Promise<void>;
+  /**
+   * `fetch` with the access token: `Authorization: Bearer …` (or `DPoP …` with its proof) on requests
+   * to the allowed origins only; a 401 `invalid_token` refreshes once and retries once.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** Stops timers, listeners and the channel. The session is unusable afterwards. */
   dispose(): void;
 }

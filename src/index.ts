@@ -4,6 +4,7 @@ export { cognito } from './providers/cognito.js';
 export { TokenVaultError } from './errors.js';
 export { beginSignIn, completeSignIn } from './providers/pkce.js';
 export { discover } from './providers/discovery.js';
+export { endSessionUrl, signOutAtProvider } from './providers/end-session.js';
 
 export type {
   Session,
@@ -24,6 +25,7 @@ export type { CognitoOptions, CognitoProvider, CognitoManagedLogin } from './pro
 export type { Provider, ProviderCallOptions, ProviderContext, KeySlots, FetchLike, DpopSigner } from './providers/types.js';
 export type { SignInOptions, SignInClient, SignInResult } from './providers/pkce.js';
 export type { ProviderMetadata, DiscoverOptions } from './providers/discovery.js';
+export type { EndSessionOptions, SignOutAtProviderOptions } from './providers/end-session.js';
 export type {
   TokenSet,
   TokenResponse,

@@ -47,6 +47,8 @@ export interface SessionPorts {
   wake: WakeSignals | undefined;
   /** Online and offline; absent: always online. */
   network: NetworkPort | undefined;
+  /** What `session.fetch` sends with (not the provider's calls); absent: the global `fetch` of the moment. */
+  fetch: ((input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) | undefined;
 }
 
 /** Subscribes `listener` to events of `types` on `target`; returns the unsubscribe. */
@@ -72,6 +74,7 @@ export function browserPorts(): SessionPorts {
     channel: undefined,
     wake: undefined,
     network: undefined,
+    fetch: undefined,
   };
   const { window, document } = globalThis;
   if (typeof window !== 'object' || typeof document !== 'object' || !window || !document) return ports;

@@ -42,6 +42,7 @@ export type AppWindow = Window & {
       refresh(): Promise<void>;
       revoke(): Promise<void>;
       signOut(options?: { revoke?: boolean }): Promise<void>;
+      fetch(input: string, init?: RequestInit): Promise<Response>;
     };
   };
 };

@@ -75,6 +75,27 @@ function loginPage({ action, error, username }) {
 }
 
 /**
+ * The "Do you want to sign out?" step of RP-Initiated Logout. The app asked for it and the user
+ * pressed Sign out there already, so the form (oidc-provider's, with its xsrf secret) is sent at
+ * once, with `logout=yes`: the whole login session ends, not only this client's part of it.
+ */
+async function logoutSource(ctx, form) {
+  ctx.body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Signing out · Local OpenID Provider</title><link rel="icon" href="data:,"></head>
+<body><p>Signing you out…</p>
+${form.replace('</form>', '<input type="hidden" name="logout" value="yes"><noscript><button type="submit">Sign out</button></noscript></form>')}
+<script>document.getElementById('op.logoutForm').submit();</script>
+</body></html>`;
+}
+
+/** Shown after a sign-out that has no post_logout_redirect_uri to go back to. */
+async function postLogoutSuccessSource(ctx) {
+  ctx.body = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Signed out · Local OpenID Provider</title><link rel="icon" href="data:,"></head>
+<body><p>You are signed out.</p></body></html>`;
+}
+
+/**
  * Starts the provider on 127.0.0.1 (port 0 = any free port).
  *
  * @param {object} options
@@ -107,6 +128,8 @@ export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: redirectUris,
+      // Sign-out at the provider (RP-Initiated Logout) may come back to the same pages.
+      post_logout_redirect_uris: redirectUris,
     }],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'local-1', use: 'sig', alg: 'RS256' }] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -123,6 +146,7 @@ export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 
       devInteractions: { enabled: false },
       // DPoP is on by default in oidc-provider 9; nonces need a secret.
       ...(dpopNonces && { dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => handle.requireDpopNonce } }),
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       // A public client may revoke only its own tokens; others' are silently left alone (RFC 7009 §2.2).
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       resourceIndicators: {

@@ -45,6 +45,8 @@ export interface CognitoManagedLogin {
   readonly authorizationEndpoint: string;
   readonly tokenEndpoint: string;
   readonly revocationEndpoint: string;
+  /** `https://{domain}/logout`: ends the managed-login session (`endSessionUrl()`). */
+  readonly logoutEndpoint: string;
   /** The `oauth2()` provider behind refresh and revocation; hand it to the PKCE sign-in helper. */
   readonly oauth2: OAuth2Provider;
 }
@@ -112,7 +114,11 @@ export function cognito(options: CognitoOptions): CognitoProvider {
       revocationEndpoint: `${url.origin}/oauth2/revoke`,
     };
     const { dangerouslyAllowInsecureHttp } = options;
-    managedLogin = { ...endpoints, oauth2: oauth2({ ...endpoints, clientId, fetch, dangerouslyAllowInsecureHttp }) };
+    managedLogin = {
+      ...endpoints,
+      logoutEndpoint: `${url.origin}/logout`,
+      oauth2: oauth2({ ...endpoints, clientId, fetch, dangerouslyAllowInsecureHttp }),
+    };
   }
   let { endpoint } = options;
   if (endpoint === undefined) endpoint = region && `${serviceOrigin(region)}/`;

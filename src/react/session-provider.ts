@@ -34,6 +34,8 @@ export interface SessionState<TClaims extends object = object> extends SessionSn
   signOut(options?: { revoke?: boolean }): Promise<void>;
   /** A fresh access token; rejects with a `TokenVaultError` when there is none to be had. */
   getAccessToken(): Promise<string>;
+  /** `fetch` with the access token on the session's allowed origins: `session.fetch`. */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** The session itself, for events and everything else. */
   readonly session: Session<TClaims>;
 }
@@ -119,6 +121,7 @@ export function useSession<TClaims extends object = object>(): SessionState<TCla
         signIn: context.signIn,
         signOut: session.signOut,
         getAccessToken: session.getAccessToken,
+        fetch: session.fetch,
         session,
       }) as SessionState<TClaims>,
     [snapshot, context],

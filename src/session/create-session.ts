@@ -1,8 +1,10 @@
 import type { Session, SessionOptions } from '../api.js';
 import { TokenVaultError, toTokenVaultError } from '../errors.js';
+import type { FetchContext } from '../fetch/authorized-fetch.js';
+import { allowedOrigins } from '../fetch/origins.js';
 import { browserPorts } from '../ports.js';
 import { parseTokenResponse } from '../tokens.js';
-import { createCore } from './core.js';
+import { createCore, type SessionCore } from './core.js';
 import { createRefresher } from './refresher.js';
 import { holding } from './state.js';
 import { createSync } from './sync.js';
@@ -19,6 +21,8 @@ export function createSession(options: SessionOptions): Session {
   }
   const refreshBefore = (options.refreshBefore ?? 60) * 1000;
   if (!(refreshBefore >= 0)) throw new TokenVaultError('invalid_config', 'createSession(): refreshBefore must be ≥ 0.');
+  // Checked before anything starts, like the other options.
+  const origins = allowedOrigins(options.origins, globalThis.location?.origin);
   const ports = { ...browserPorts(), ...(options.now && { now: options.now }), ...options.ports };
 
   const core = createCore(options.name ?? 'default', provider, ports, refreshBefore, () => void refresher.background());
@@ -42,7 +46,7 @@ export function createSession(options: SessionOptions): Session {
     }
   };
 
-  return {
+  const session: Session = {
     ready,
     async setTokens(response) {
       await usable();
@@ -82,6 +86,8 @@ export function createSession(options: SessionOptions): Session {
         );
       }
     },
+    // A chunk of its own, loaded at the first call: an app that never calls it does not download it.
+    fetch: async (input, init) => (await import('../fetch/authorized-fetch.js')).authorizedFetch(fetching, input, init),
     dispose() {
       if (disposed) return;
       disposed = true;
@@ -89,5 +95,21 @@ export function createSession(options: SessionOptions): Session {
       sync.dispose();
       stopOnline?.();
     },
+  };
+  const fetching = fetchContext(session, core, origins);
+  return session;
+}
+
+/** What `session.fetch` needs from its session: the allowed origins, the fetch port, tokens and refresh. */
+function fetchContext(session: Session, core: SessionCore, origins: ReadonlySet<string>): FetchContext {
+  return {
+    origins,
+    send: (...request) => (core.ports.fetch ?? globalThis.fetch)(...request),
+    async token() {
+      const accessToken = await session.getAccessToken();
+      return { accessToken, tokenType: core.state().tokens?.tokenType ?? 'Bearer' };
+    },
+    refresh: (unless) => session.refresh({ unless }),
+    dpop: core.provider.dpop,
   };
 }

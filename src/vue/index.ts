@@ -50,6 +50,11 @@ export function useSignIn(): (appState?: unknown) => Promise<void> {
   return (appState) => redirectToSignIn(config, appState);
 }
 
+/** The plugin's `session.fetch`: `fetch` with the access token on the session's allowed origins (see the README). */
+export function useFetch(): Session['fetch'] {
+  return provided().session.fetch;
+}
+
 /** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
 export type SignInCallbackState<TAppState = ReturnTo> =
   | { readonly status: 'pending' }

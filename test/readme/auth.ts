@@ -14,7 +14,7 @@ export interface AppClaims {
   tenant?: string;
 }
 
-export const session = createSession<AppClaims>({ provider });
+export const session = createSession<AppClaims>({ provider, origins: ['https://api.example.com'] });
 
 // Found when the user first signs in: if the provider is down, useSession().error says so.
 export const signIn: SignInConfig = async () => {

@@ -15,8 +15,6 @@ if (session.getSnapshot().status === 'signedOut') {
   await session.setTokens(tokenResponse);  // the token endpoint's JSON, or Cognito's AuthenticationResult
 }
 
-const response = await fetch('/api/orders', {
-  headers: { Authorization: `Bearer ${await session.getAccessToken()}` },
-});
+const response = await session.fetch('/api/orders'); // with the token, refreshed first when due
 
 session.on('signedOut', () => showSignIn()); // signed out here, in another tab, or by the provider

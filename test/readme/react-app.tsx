@@ -32,11 +32,9 @@ function SignInNeeded() {
 }
 
 function Orders() {
-  const { getAccessToken } = useSession();
+  const { fetch } = useSession(); // session.fetch: the token goes to the session's origins only
   const load = async () => {
-    const response = await fetch('https://api.example.com/orders', {
-      headers: { Authorization: `Bearer ${await getAccessToken()}` },
-    });
+    const response = await fetch('https://api.example.com/orders');
     return response.json();
   };
   return <button onClick={() => void load()}>Load orders</button>;
