@@ -109,9 +109,10 @@ async function catchUp(sync: Sync): Promise<void> {
   const stored = await read(core, sync.vault);
   adopt(sync, stored);
   const { version, tokens } = core.state();
-  // Disk is behind what was announced, or has nothing while this tab holds a session (deleted,
-  // unreadable, a write that failed): the other tabs may hold the newest session in memory.
-  if (tokens && sync.vault !== memory && (sync.newestKnown > version || !stored)) adopt(sync, await tabs.ask());
+  // Disk is behind what was announced (also to a tab that starts signed out), or has nothing while
+  // this tab holds a session (deleted, unreadable, a write that failed): the other tabs may hold
+  // the newest session in memory.
+  if (sync.vault !== memory && (sync.newestKnown > version || (tokens && !stored))) adopt(sync, await tabs.ask());
   if (core.state().tokens && sync.newestKnown > core.state().version) {
     throw new TokenVaultError('storage_unavailable', 'Another tab holds a newer session that could not be read; waiting for it.');
   }
