@@ -238,6 +238,40 @@ describe('indexedDB.open that hangs in one of three tabs', () => {
       vi.useRealTimers();
     }
   });
+  it('the record the hung tab could not replace is replaced by the others: a reload of every tab restores the newest session', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const endpoint = rotatingEndpoint(600);
+      const sick = faultyIndexedDB(globalThis.indexedDB);
+      const [a, b] = await signedInTabs(endpoint, 2, [globalThis.indexedDB, sick.indexedDB]);
+      sick.faults.hangOpen = true;
+      await new Promise((resolve) => (indexedDB.open('tokenvault', 101).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result.close())));
+      allDue();
+      const refreshing = b!.refresh();
+      for (let i = 0; i < 12; i++) {
+        await vi.advanceTimersByTimeAsync(1_000);
+        await settle(5);
+      }
+      await refreshing;
+      const newest = b!.getSnapshot().tokens?.accessToken;
+      await vi.waitFor(() => expect(a!.getSnapshot().tokens?.accessToken).toBe(newest));
+      await vi.advanceTimersByTimeAsync(1_000);
+      await settle(20);
+      a!.dispose();
+      b!.dispose();
+      const reloaded = openTab(endpoint);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await reloaded.ready;
+      expect(reloaded.getSnapshot().tokens?.accessToken).toBe(newest);
+      allDue();
+      const token = reloaded.getAccessToken();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await token;
+      expectGrantIntact(endpoint);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe('after a reload', () => {
