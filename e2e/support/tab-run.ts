@@ -53,8 +53,7 @@ export async function startRun(browser: Browser, stack: Stack): Promise<TabRun> 
     async signIn(count) {
       const first = await run.open();
       await signInThroughLoginPage(first, stack);
-      const opened = [first];
-      for (let i = 1; i < count; i++) opened.push(await run.open());
+      const opened = [first, ...(await Promise.all(Array.from({ length: count - 1 }, () => run.open())))];
       const states = await Promise.all(opened.map(snapshot));
       if (states.some((s) => s.status !== 'signedIn')) throw new Error(`not signed in: ${states.map((s) => s.status).join(', ')}`);
       return opened;
