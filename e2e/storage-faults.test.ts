@@ -180,7 +180,7 @@ describe.concurrent('storage faults', () => {
       await pages[2]!.evaluate(() => window.__storage.hang(true));
       // Make the sick tab go to the lock first: its read waits out the storage timeout (10 s).
       void callSession(pages[2]!, 'refresh').catch(() => undefined);
-      await cycles(run, 2);
+      await cycles(run, 1);
       expect(await pages[2]!.evaluate(() => window.__storage.hanging)).toBeGreaterThan(0);
       await expectNoHarm(expect, run);
       await expectCleanReload(expect, run, pages[2]!);
