@@ -4,7 +4,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, type Session, type SessionEvents, type TabChannel } from '../src/index.js';
 import type { FetchLike } from '../src/providers/types.js';
-import { faultyIndexedDB, rotatingEndpoint, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
+import { faultyIndexedDB, record, rotatingEndpoint, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
 
 let tabs: Session[] = [];
 let clock = Date.now();
@@ -148,6 +148,22 @@ describe('a write that fails after a rotation (disk full)', () => {
     await vi.waitFor(() => expect(reloaded.getSnapshot().tokens?.accessToken).toBe(a!.getSnapshot().tokens?.accessToken));
     allDue();
     await reloaded.getAccessToken();
+    expectGrantIntact(endpoint);
+  });
+  it('two tabs, one reloaded: it asks the open tabs at once for the session the disk could not keep', async () => {
+    const endpoint = rotatingEndpoint(600);
+    const disk = faultyIndexedDB(globalThis.indexedDB);
+    const [a, b] = await signedInTabs(endpoint, 2, [disk.indexedDB, disk.indexedDB]);
+    disk.faults.quota = true;
+    allDue();
+    await a!.getAccessToken();
+    b!.dispose();
+    const reloaded = openTab(endpoint, disk.indexedDB);
+    const signIns = record(reloaded, 'signedIn');
+    await reloaded.ready;
+    // No refresh in between: the reloaded tab gets the session from tab a straight away.
+    await vi.waitFor(() => expect(reloaded.getSnapshot().tokens?.accessToken).toBe(a!.getSnapshot().tokens?.accessToken));
+    expect(signIns).toEqual([['signedIn', { source: 'tab' }]]);
     expectGrantIntact(endpoint);
   });
 });

@@ -200,6 +200,9 @@ async function restore(sync: Sync, inMemory: boolean): Promise<void> {
   }
   if (stored && !core.state().tokens) adopt(sync, stored);
   core.commit(loaded(core.state()));
+  // Nothing on disk: a write that failed in another tab may have left the newest session in the
+  // open tabs' memory only. Asked without holding up `ready`; an answer comes as a sign-in.
+  if (!stored && sync.vault !== memory) void sync.tabs.ask().then((shared) => adopt(sync, shared));
 }
 
 /** The slots a provider keeps with the session; they wait for the restore. */
