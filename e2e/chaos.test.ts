@@ -53,7 +53,10 @@ it(`${MAX_TABS} tabs, ${SECONDS} s of reloads, closes, opens, frozen tabs, a fla
   await storageFaults(run.context);
   await run.signIn(MAX_TABS);
   run.gate(flakyEndpoint(seeded(SEED + 1), counts));
-  await driveChaos(run, { seconds: SECONDS, seed: SEED, maxTabs: MAX_TABS }, counts, archive, log);
+  // A driver step that fails (a tab that does not come back from a reload) says which run it was.
+  await driveChaos(run, { seconds: SECONDS, seed: SEED, maxTabs: MAX_TABS }, counts, archive, log).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${log.join('\n')}`);
+  });
   run.gate(undefined);
 
   // Come to rest: every open tab on one session, signed in.

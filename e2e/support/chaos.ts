@@ -59,23 +59,65 @@ export function flakyEndpoint(random: () => number, counts: ChaosCounts): TokenG
   };
 }
 
+/** What the actions of one chaos run share. */
+interface Chaos {
+  readonly run: TabRun;
+  readonly options: ChaosOptions;
+  readonly counts: ChaosCounts;
+  readonly random: () => number;
+  /** Frozen tabs, and when each thaws. */
+  readonly frozen: Map<Page, Promise<void>>;
+  open(): Page[];
+  name(page: Page): string;
+  note(what: string): void;
+  /** Keeps what a page saw before a reload or close wipes it. */
+  keep(page: Page): Promise<void>;
+}
+
 /** Drives the chaos in `run` (already signed in) until `seconds` have passed; every action goes to `log`. */
 export async function driveChaos(run: TabRun, options: ChaosOptions, counts: ChaosCounts, archive: RecordedEvent[], log: string[]) {
   const random = seeded(options.seed);
   const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
-  const frozen = new Map<Page, Promise<void>>();
-  const open = (): Page[] => run.tabs.filter((page) => !page.isClosed());
-  const awake = (): Page[] => open().filter((page) => !frozen.has(page));
-  const name = (page: Page): string => `tab ${run.tabs.indexOf(page)}`;
   const started = Date.now();
-  const note = (what: string): void => {
-    log.push(`${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
-    if (process.env['CHAOS_VERBOSE']) console.log(log.at(-1));
+  const chaos: Chaos = {
+    run,
+    options,
+    counts,
+    random,
+    frozen: new Map(),
+    open: () => run.tabs.filter((page) => !page.isClosed()),
+    name: (page) => `tab ${run.tabs.indexOf(page)}`,
+    note(what) {
+      log.push(`${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
+      if (process.env['CHAOS_VERBOSE']) console.log(log.at(-1));
+    },
+    keep: async (page) => void archive.push(...(await events(page))),
   };
-  /** Keeps what a page saw before a reload or close wipes it. */
-  const keep = async (page: Page): Promise<void> => void archive.push(...(await events(page)));
+  const actions = chaosActions(chaos);
+  const awake = (): Page[] => chaos.open().filter((page) => !chaos.frozen.has(page));
+  const weighted = ['reload', 'reload', 'reload', 'close', 'open', 'open', 'freeze', 'freeze', 'storage', 'idle'];
+  // The last seconds bring no new hang or freeze: what one costs (a 10 s storage timeout with the
+  // lock held) is paid within the chaos, not in the wait for the tabs to agree after it.
+  const calm = ['reload', 'close', 'open', 'idle'];
+  const calmFrom = started + Math.max(options.seconds * 1000 - 12_000, (options.seconds * 1000) / 2);
 
-  const actions: Record<string, (page: Page) => Promise<void>> = {
+  // At least one storage fault, early, whatever the dice say later.
+  await sleep(1_500);
+  let next = 'storage';
+  while (Date.now() - started < options.seconds * 1000) {
+    const page = pick(awake());
+    if (page) await actions[next]!(page);
+    await sleep(300 + random() * 1_200);
+    next = pick(Date.now() < calmFrom ? weighted : calm)!;
+  }
+  chaos.note('chaos over: thawing');
+  await Promise.all(chaos.frozen.values());
+  for (const page of chaos.open()) await page.evaluate(() => (window.__storage.quota = false));
+}
+
+/** What the chaos can do to a tab (`open` ignores it). */
+function chaosActions({ run, options, counts, random, frozen, open, name, note, keep }: Chaos): Record<string, (page: Page) => Promise<void>> {
+  return {
     async reload(page) {
       await keep(page);
       note(`reload ${name(page)}`);
@@ -130,24 +172,6 @@ export async function driveChaos(run: TabRun, options: ChaosOptions, counts: Cha
     },
     idle: async () => {},
   };
-  const weighted = ['reload', 'reload', 'reload', 'close', 'open', 'open', 'freeze', 'freeze', 'storage', 'idle'];
-  // The last seconds bring no new hang or freeze: what one costs (a 10 s storage timeout with the
-  // lock held) is paid within the chaos, not in the wait for the tabs to agree after it.
-  const calm = ['reload', 'close', 'open', 'idle'];
-  const calmFrom = started + Math.max(options.seconds * 1000 - 12_000, (options.seconds * 1000) / 2);
-
-  // At least one storage fault, early, whatever the dice say later.
-  await sleep(1_500);
-  let next = 'storage';
-  while (Date.now() - started < options.seconds * 1000) {
-    const page = pick(awake());
-    if (page) await actions[next]!(page);
-    await sleep(300 + random() * 1_200);
-    next = pick(Date.now() < calmFrom ? weighted : calm)!;
-  }
-  note('chaos over: thawing');
-  await Promise.all(frozen.values());
-  for (const page of open()) await page.evaluate(() => (window.__storage.quota = false));
 }
 
 /** Counts that start at zero. */
