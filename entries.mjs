@@ -49,7 +49,7 @@ export const ENTRIES = [
     // Size section has the numbers.
     budget: {
       es: {
-        brotliKB: 9.2,
+        brotliKB: 9.3,
         imports: ['createSession', 'oauth2'],
         // Protocol strings that only that code sends; minifiers leave string literals alone.
         mustNotContain: {
@@ -61,7 +61,7 @@ export const ENTRIES = [
           'sign-out at the provider': ['post_logout_redirect_uri'],
         },
       },
-      iife: { brotliKB: 13.4 },
+      iife: { brotliKB: 13.5 },
       // oauth2({ dpop: true }) loads src/dpop/ the first time it is needed (the IIFE carries it inline).
       // DPoP's budget is issue 12's; the authorized fetch's, the measured size plus a little headroom.
       lazy: { 'dpop-signer': { brotliKB: 2.0 }, 'authorized-fetch': { brotliKB: 1.0 } },

@@ -132,14 +132,27 @@ export function indexedDbVault(name: string, { indexedDB, subtle, origin }: Stor
   }
 
   const serial = createSerial();
+  // An open that timed out and has not answered since: until it does, every call fails at once
+  // rather than wait out the timeout again (a refresh holds the cross-tab lock meanwhile).
+  let stalled: Promise<IDBDatabase> | undefined;
   // Each task gets its own time: one that hangs (an open that never answers) times out alone,
   // drops the connection it hung on, and lets the tasks behind it run.
   const queue = <T>(task: () => Promise<T>): Promise<T> =>
     serial(() =>
-      orAfter(task(), STORAGE_TIMEOUT, () => {
-        connection = undefined;
-        throw new TokenVaultError('storage_unavailable', 'IndexedDB timed out.');
-      }),
+      stalled
+        ? Promise.reject(new TokenVaultError('storage_unavailable', 'IndexedDB does not answer.'))
+        : orAfter(task(), STORAGE_TIMEOUT, () => {
+            const hung = connection;
+            stalled = hung;
+            connection = undefined;
+            // Once it answers, the late connection is closed (it would block other tabs' upgrades).
+            void hung
+              ?.then((db) => db.close(), () => undefined)
+              .finally(() => {
+                if (stalled === hung) stalled = undefined;
+              });
+            throw new TokenVaultError('storage_unavailable', 'IndexedDB timed out.');
+          }),
     ).catch((error: unknown) => {
       throw toTokenVaultError(error, 'storage_unavailable', 'IndexedDB failed.');
     });

@@ -4,7 +4,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession, oauth2, type Session, type SessionEvents, type TabChannel } from '../src/index.js';
 import type { FetchLike } from '../src/providers/types.js';
-import { faultyIndexedDB, rotatingEndpoint, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
+import { faultyIndexedDB, record, rotatingEndpoint, settle, tokenResponse, type FakeEndpoint } from './helpers.js';
 
 let tabs: Session[] = [];
 let clock = Date.now();
@@ -132,6 +132,40 @@ describe('a write that fails after a rotation (disk full)', () => {
     expectGrantIntact(endpoint);
     expect(outs.flat()).toEqual([]);
   });
+  it('two tabs, one reloaded: it starts signed out, then takes the session from the tab that holds it', async () => {
+    const endpoint = rotatingEndpoint(600);
+    const disk = faultyIndexedDB(globalThis.indexedDB);
+    const [a, b] = await signedInTabs(endpoint, 2, [disk.indexedDB, disk.indexedDB]);
+    disk.faults.quota = true;
+    allDue();
+    await a!.getAccessToken();
+    b!.dispose();
+    const reloaded = openTab(endpoint, disk.indexedDB);
+    await reloaded.ready;
+    // The record went with the rotated-out refresh token; the newest session lives in tab a only.
+    expect(reloaded.getSnapshot().status).toBe('signedOut');
+    await a!.refresh();
+    await vi.waitFor(() => expect(reloaded.getSnapshot().tokens?.accessToken).toBe(a!.getSnapshot().tokens?.accessToken));
+    allDue();
+    await reloaded.getAccessToken();
+    expectGrantIntact(endpoint);
+  });
+  it('two tabs, one reloaded: it asks the open tabs at once for the session the disk could not keep', async () => {
+    const endpoint = rotatingEndpoint(600);
+    const disk = faultyIndexedDB(globalThis.indexedDB);
+    const [a, b] = await signedInTabs(endpoint, 2, [disk.indexedDB, disk.indexedDB]);
+    disk.faults.quota = true;
+    allDue();
+    await a!.getAccessToken();
+    b!.dispose();
+    const reloaded = openTab(endpoint, disk.indexedDB);
+    const signIns = record(reloaded, 'signedIn');
+    await reloaded.ready;
+    // No refresh in between: the reloaded tab gets the session from tab a straight away.
+    await vi.waitFor(() => expect(reloaded.getSnapshot().tokens?.accessToken).toBe(a!.getSnapshot().tokens?.accessToken));
+    expect(signIns).toEqual([['signedIn', { source: 'tab' }]]);
+    expectGrantIntact(endpoint);
+  });
 });
 
 describe('the database deleted by another tab', () => {
@@ -192,6 +226,64 @@ describe('indexedDB.open that hangs in one of three tabs', () => {
       expectGrantIntact(endpoint);
       expect(outs.flat()).toEqual([]);
       expect(c!.getSnapshot().status).toBe('signedIn');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+  it('the hung tab waits out the storage timeout once, not on every storage call under the lock', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const endpoint = rotatingEndpoint(600);
+      const sick = faultyIndexedDB(globalThis.indexedDB);
+      const [a, b] = await signedInTabs(endpoint, 2, [globalThis.indexedDB, sick.indexedDB]);
+      sick.faults.hangOpen = true;
+      await new Promise((resolve) => (indexedDB.open('tokenvault', 100).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result.close())));
+      allDue();
+      // Read (hangs: 10 s), ask the tabs, refresh, write and delete the stale record (at once, now).
+      let done = false;
+      const refreshing = b!.refresh().finally(() => (done = true));
+      for (let i = 0; i < 12 && !done; i++) {
+        await vi.advanceTimersByTimeAsync(1_000);
+        await settle(5);
+      }
+      expect(done).toBe(true);
+      await refreshing;
+      await vi.waitFor(() => expect(a!.getSnapshot().tokens?.accessToken).toBe(b!.getSnapshot().tokens?.accessToken));
+      expectGrantIntact(endpoint);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+  it('the record the hung tab could not replace is replaced by the others: a reload of every tab restores the newest session', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const endpoint = rotatingEndpoint(600);
+      const sick = faultyIndexedDB(globalThis.indexedDB);
+      const [a, b] = await signedInTabs(endpoint, 2, [globalThis.indexedDB, sick.indexedDB]);
+      sick.faults.hangOpen = true;
+      await new Promise((resolve) => (indexedDB.open('tokenvault', 101).onsuccess = (e) => resolve((e.target as IDBOpenDBRequest).result.close())));
+      allDue();
+      const refreshing = b!.refresh();
+      for (let i = 0; i < 12; i++) {
+        await vi.advanceTimersByTimeAsync(1_000);
+        await settle(5);
+      }
+      await refreshing;
+      const newest = b!.getSnapshot().tokens?.accessToken;
+      await vi.waitFor(() => expect(a!.getSnapshot().tokens?.accessToken).toBe(newest));
+      await vi.advanceTimersByTimeAsync(1_000);
+      await settle(20);
+      a!.dispose();
+      b!.dispose();
+      const reloaded = openTab(endpoint);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await reloaded.ready;
+      expect(reloaded.getSnapshot().tokens?.accessToken).toBe(newest);
+      allDue();
+      const token = reloaded.getAccessToken();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await token;
+      expectGrantIntact(endpoint);
     } finally {
       vi.useRealTimers();
     }

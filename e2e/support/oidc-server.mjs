@@ -116,6 +116,13 @@ export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 
   const resource = `${issuer}/api`;
   /** @type {{ at: number, ok: boolean, grantType?: string, error?: string }[]} */
   const grants = [];
+  /**
+   * `beforeToken(req)`, when a test sets it, runs before every POST to the token endpoint reaches the
+   * provider: it may hold the request (a gate, a slow provider) and may answer in the provider's
+   * place with `{ status, body?, headers? }` (a 503 from a load balancer); undefined lets it through.
+   * @type {{ issuer: string, clientId: string, resource: string, accessTokenTtl: number, grants: typeof grants,
+   *   close: typeof close, requireDpopNonce: boolean, beforeToken?: (req: import('node:http').IncomingMessage) => Promise<{ status: number, body?: unknown, headers?: Record<string, string> } | undefined> }}
+   */
   const handle = { issuer, clientId, resource, accessTokenTtl, grants, requireDpopNonce: false, close };
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -185,6 +192,7 @@ export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 
 
   const callback = provider.callback();
   server.on('request', (req, res) => {
+    if (req.method === 'POST' && req.url === '/token' && handle.beforeToken) return gated(req, res, handle.beforeToken);
     const match = /^\/interaction\/([\w-]+)$/.exec(new URL(req.url, issuer).pathname);
     if (!match) return callback(req, res);
     interaction(req, res).catch((error) => {
@@ -193,6 +201,16 @@ export async function startOidcServer({ origins, redirectUris, accessTokenTtl = 
       res.end(`Sign-in failed: ${error.message}`);
     });
   });
+
+  /** Lets `beforeToken` hold or answer a token request; the answer carries CORS headers like the provider's. */
+  async function gated(req, res, beforeToken) {
+    const answer = await beforeToken(req).catch(() => ({ status: 500 }));
+    if (answer === undefined || res.destroyed) return res.destroyed ? undefined : callback(req, res);
+    const origin = req.headers.origin;
+    if (origin && allowed.has(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
+    res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...answer.headers });
+    res.end(JSON.stringify(answer.body ?? { error: 'temporarily_unavailable' }));
+  }
 
   async function interaction(req, res) {
     const details = await provider.interactionDetails(req, res);

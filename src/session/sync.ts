@@ -61,7 +61,7 @@ export function createSync(core: SessionCore, inMemory: boolean): SessionSync {
   return {
     restore: () => (restoring ??= restore(sync, inMemory)),
     withLock: tabs.withLock,
-    catchUp: () => catchUp(sync),
+    catchUp: () => catchUp(sync, true),
     publish: (tokens, previous) => publish(sync, tokens, previous),
     nextVersion: () => nextVersion(core.state().version, core.now(), sync.tabFraction),
     end: (origin, revoked) => end(sync, origin, revoked),
@@ -104,24 +104,41 @@ function adopt({ core }: Sync, stored: StoredSession | undefined): void {
   else core.commit(next, ...refreshAnnouncements('tab', before, after));
 }
 
-async function catchUp(sync: Sync): Promise<void> {
+async function catchUp(sync: Sync, locked: boolean): Promise<void> {
   const { core, tabs, memory } = sync;
   const stored = await read(core, sync.vault);
   adopt(sync, stored);
   const { version, tokens } = core.state();
-  // Disk is behind what was announced, or has nothing while this tab holds a session (deleted,
-  // unreadable, a write that failed): the other tabs may hold the newest session in memory.
-  if (tokens && sync.vault !== memory && (sync.newestKnown > version || !stored)) adopt(sync, await tabs.ask());
+  // Disk is behind what was announced (also to a tab that starts signed out), or has nothing while
+  // this tab holds a session (deleted, unreadable, a write that failed): the other tabs may hold
+  // the newest session in memory.
+  if (sync.vault !== memory && (sync.newestKnown > version || (tokens && !stored))) {
+    adopt(sync, await tabs.ask());
+    // The record is older than what they hold (the tab that refreshed could not write, for example
+    // because its IndexedDB hangs): seal the newest over it, so that a reload never restores it.
+    if (core.state().tokens && core.state().version > (stored?.version ?? 0)) {
+      const repair = (): Promise<void> => repairRecord(sync);
+      await (locked ? repair() : tabs.withLock(repair)).catch(noop);
+    }
+  }
   if (core.state().tokens && sync.newestKnown > core.state().version) {
     throw new TokenVaultError('storage_unavailable', 'Another tab holds a newer session that could not be read; waiting for it.');
   }
+}
+
+/** Under the lock: seals this tab's session over an older record, or deletes that record if sealing fails. */
+async function repairRecord({ core, vault }: Sync): Promise<void> {
+  const stored = await vault.read().catch(noop);
+  const { tokens, version } = core.state();
+  if (!tokens || (stored && stored.version >= version)) return;
+  await vault.write({ version, tokens: shiftTimes(tokens, -core.clockOffset()) }).catch(() => vault.clear(version));
 }
 
 async function onNotice(sync: Sync, notice: TabNotice): Promise<void> {
   if (notice.version <= sync.core.state().version) return;
   if (notice.kind === 'updated') {
     sync.newestKnown = Math.max(sync.newestKnown, notice.version);
-    await catchUp(sync).catch(noop);
+    await catchUp(sync, false).catch(noop);
   } else {
     await end(sync, 'tab', notice.kind === 'revoked', notice.version);
   }
@@ -183,6 +200,9 @@ async function restore(sync: Sync, inMemory: boolean): Promise<void> {
   }
   if (stored && !core.state().tokens) adopt(sync, stored);
   core.commit(loaded(core.state()));
+  // Nothing on disk: a write that failed in another tab may have left the newest session in the
+  // open tabs' memory only. Asked without holding up `ready`; an answer comes as a sign-in.
+  if (!stored && sync.vault !== memory) void sync.tabs.ask().then((shared) => adopt(sync, shared));
 }
 
 /** The slots a provider keeps with the session; they wait for the restore. */
