@@ -15,7 +15,8 @@ export interface AppClaims {
   groups?: string[];
 }
 
-export const session = createSession<AppClaims>({ name: 'react-example', provider });
+// The API is on another origin: allowed here, so session.fetch attaches the token to its requests.
+export const session = createSession<AppClaims>({ name: 'react-example', provider, origins: [import.meta.env.VITE_API_URL] });
 
 /**
  * How to sign in, found when the user first signs in: discovery runs then, not at start-up,

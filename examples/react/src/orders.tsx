@@ -3,16 +3,14 @@ import { useSession } from 'tokenvault/react';
 
 type Answer = { state: 'loading' } | { state: 'ok'; body: { path: string; claims: { sub?: string; scope?: string } } } | { state: 'failed'; reason: string };
 
-/** The protected page: calls the API with a fresh access token. */
+/** The protected page: calls the API through session.fetch, which attaches a fresh access token. */
 export function Orders() {
-  const { getAccessToken } = useSession();
+  const { fetch } = useSession();
   const [answer, setAnswer] = useState<Answer>({ state: 'loading' });
   useEffect(() => {
     let current = true;
     (async () => {
-      const response = await fetch(`${import.meta.env.VITE_API_URL}/orders`, {
-        headers: { Authorization: `Bearer ${await getAccessToken()}` },
-      });
+      const response = await fetch(`${import.meta.env.VITE_API_URL}/orders`);
       if (!response.ok) throw new Error(`The API answered ${response.status}.`);
       return response.json();
     })().then(
@@ -20,7 +18,7 @@ export function Orders() {
       (error: Error) => current && setAnswer({ state: 'failed', reason: error.message }),
     );
     return () => void (current = false);
-  }, [getAccessToken]);
+  }, [fetch]);
   return (
     <section>
       <h1>Orders</h1>
