@@ -10,8 +10,8 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { TokenVaultError } from './errors.js';
 import { isRegion, regionOfPool, serviceOrigin } from './providers/cognito-pool.js';
-import type { FetchLike } from './providers/types.js';
-import type { Claims } from './tokens.js';
+// Types from the core's entry, so the declarations import them from `tokenvault` rather than copy them.
+import type { Claims, FetchLike } from './index.js';
 
 /** Options of a verifier: a Cognito pool (`region` + `userPoolId`) or any OIDC issuer (`issuer`, `jwksUri`). */
 export interface VerifierOptions {
