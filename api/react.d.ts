@@ -1,5 +1,5 @@
 import { ReactNode } from 'react';
-import { SignInOptions, OAuth2Provider, Session, SessionSnapshot, TokenVaultError } from 'tokenvault';
+import { SignInOptions, OAuth2Provider, TokenVaultError, Session, SessionSnapshot } from 'tokenvault';
 
 /** What a wrapper needs to start a sign-in: `beginSignIn()`'s options and the `oauth2()` provider that signs in. */
 interface SignInSetup extends SignInOptions {
@@ -12,6 +12,16 @@ type SignInConfig = SignInSetup | (() => SignInSetup | Promise<SignInSetup>);
 interface ReturnTo {
     returnTo: string;
 }
+/** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
+type SignInCallbackState<TAppState = ReturnTo> = {
+    readonly status: 'pending';
+} | {
+    readonly status: 'done';
+    readonly appState: TAppState | undefined;
+} | {
+    readonly status: 'error';
+    readonly error: TokenVaultError;
+};
 
 /** Props of `<SessionProvider>`. */
 interface SessionProviderProps {
@@ -50,16 +60,6 @@ declare function SessionProvider({ session, signIn: config, children }: SessionP
  */
 declare function useSession<TClaims extends object = object>(): SessionState<TClaims>;
 
-/** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
-type SignInCallbackState<TAppState = ReturnTo> = {
-    readonly status: 'pending';
-} | {
-    readonly status: 'done';
-    readonly appState: TAppState | undefined;
-} | {
-    readonly status: 'error';
-    readonly error: TokenVaultError;
-};
 /**
  * Completes the sign-in on the callback page, once per component (StrictMode's
  * double mount included): stores the tokens, takes the code out of the URL,

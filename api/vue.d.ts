@@ -1,5 +1,5 @@
 import { App, ShallowRef } from 'vue';
-import { SignInOptions, OAuth2Provider, TokenVaultError, Session, SessionSnapshot } from 'tokenvault';
+import { TokenVaultError, SignInOptions, OAuth2Provider, Session, SessionSnapshot } from 'tokenvault';
 
 /** What a wrapper needs to start a sign-in: `beginSignIn()`'s options and the `oauth2()` provider that signs in. */
 interface SignInSetup extends SignInOptions {
@@ -12,6 +12,16 @@ type SignInConfig = SignInSetup | (() => SignInSetup | Promise<SignInSetup>);
 interface ReturnTo {
     returnTo: string;
 }
+/** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
+type SignInCallbackState<TAppState = ReturnTo> = {
+    readonly status: 'pending';
+} | {
+    readonly status: 'done';
+    readonly appState: TAppState | undefined;
+} | {
+    readonly status: 'error';
+    readonly error: TokenVaultError;
+};
 
 /** Options of the `tokenVault` plugin. */
 interface TokenVaultPluginOptions {
@@ -32,16 +42,6 @@ declare function useSession<TClaims extends object = object>(): Readonly<Shallow
 declare function useSignIn(): (appState?: unknown) => Promise<void>;
 /** The plugin's `session.fetch`: `fetch` with the access token on the session's allowed origins (see the README). */
 declare function useFetch(): Session['fetch'];
-/** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
-type SignInCallbackState<TAppState = ReturnTo> = {
-    readonly status: 'pending';
-} | {
-    readonly status: 'done';
-    readonly appState: TAppState | undefined;
-} | {
-    readonly status: 'error';
-    readonly error: TokenVaultError;
-};
 /** For the callback route: completes the sign-in once, takes the code out of the URL, and reports how it went. */
 declare function useSignInCallback<TAppState = ReturnTo>(): Readonly<ShallowRef<SignInCallbackState<TAppState>>>;
 /** The part of a vue-router route the guard reads (vue-router 4 and 5 pass a `RouteLocationNormalized`). */

@@ -17,6 +17,12 @@ export interface ReturnTo {
   returnTo: string;
 }
 
+/** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
+export type SignInCallbackState<TAppState = ReturnTo> =
+  | { readonly status: 'pending' }
+  | { readonly status: 'done'; readonly appState: TAppState | undefined }
+  | { readonly status: 'error'; readonly error: TokenVaultError };
+
 async function setupOf(config: SignInConfig | undefined): Promise<SignInSetup> {
   if (!config) throw new TokenVaultError('invalid_config', 'No sign-in setup was given (signIn).');
   try {

@@ -4,5 +4,5 @@ export { SessionProvider, useSession } from './session-provider.js';
 export { RequireSignIn, SignInCallback, useSignInCallback } from './sign-in.js';
 
 export type { SessionProviderProps, SessionState } from './session-provider.js';
-export type { RequireSignInProps, SignInCallbackProps, SignInCallbackState } from './sign-in.js';
-export type { ReturnTo, SignInConfig, SignInSetup } from '../framework/redirect.js';
+export type { RequireSignInProps, SignInCallbackProps } from './sign-in.js';
+export type { ReturnTo, SignInCallbackState, SignInConfig, SignInSetup } from '../framework/redirect.js';

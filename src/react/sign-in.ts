@@ -1,13 +1,7 @@
 import { createElement, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { TokenVaultError } from '../index.js';
-import { currentPath, type ReturnTo } from '../framework/redirect.js';
+import { currentPath, type ReturnTo, type SignInCallbackState } from '../framework/redirect.js';
 import { useSession, useSessionContext } from './session-provider.js';
-
-/** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
-export type SignInCallbackState<TAppState = ReturnTo> =
-  | { readonly status: 'pending' }
-  | { readonly status: 'done'; readonly appState: TAppState | undefined }
-  | { readonly status: 'error'; readonly error: TokenVaultError };
 
 const PENDING = { status: 'pending' } as const;
 

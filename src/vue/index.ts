@@ -2,9 +2,9 @@
 // a plugin, composables, and a vue-router guard, and imports the core as `tokenvault`.
 import { inject, onScopeDispose, shallowRef, type App, type InjectionKey, type ShallowRef } from 'vue';
 import { TokenVaultError, type Session, type SessionSnapshot } from '../index.js';
-import { finishSignIn, redirectToSignIn, type ReturnTo, type SignInConfig } from '../framework/redirect.js';
+import { finishSignIn, redirectToSignIn, type ReturnTo, type SignInCallbackState, type SignInConfig } from '../framework/redirect.js';
 
-export type { ReturnTo, SignInConfig, SignInSetup } from '../framework/redirect.js';
+export type { ReturnTo, SignInCallbackState, SignInConfig, SignInSetup } from '../framework/redirect.js';
 
 /** Options of the `tokenVault` plugin. */
 export interface TokenVaultPluginOptions {
@@ -54,12 +54,6 @@ export function useSignIn(): (appState?: unknown) => Promise<void> {
 export function useFetch(): Session['fetch'] {
   return provided().session.fetch;
 }
-
-/** Where the callback is: still exchanging the code, done (with the app state sign-in carried), or refused. */
-export type SignInCallbackState<TAppState = ReturnTo> =
-  | { readonly status: 'pending' }
-  | { readonly status: 'done'; readonly appState: TAppState | undefined }
-  | { readonly status: 'error'; readonly error: TokenVaultError };
 
 /** For the callback route: completes the sign-in once, takes the code out of the URL, and reports how it went. */
 export function useSignInCallback<TAppState = ReturnTo>(): Readonly<ShallowRef<SignInCallbackState<TAppState>>> {
