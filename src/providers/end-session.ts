@@ -1,6 +1,6 @@
 import type { Session } from '../api.js';
 import type { CognitoProvider } from './cognito.js';
-import type { SignInClient } from './pkce.js';
+import { clientIdOf, type SignInClient } from './pkce.js';
 import { requireOption, urlOption } from './options.js';
 
 /** Where `endSessionUrl()` sends the user to end the provider's login, and what it tells the provider. */
@@ -35,7 +35,7 @@ export interface SignOutAtProviderOptions extends Omit<EndSessionOptions, 'idTok
  */
 export function endSessionUrl(client: SignInClient | CognitoProvider, options: EndSessionOptions): string {
   const { postLogoutRedirectUri: redirect, dangerouslyAllowInsecureHttp: insecureHttp } = options;
-  const clientId = 'options' in client ? client.options.clientId : client.clientId;
+  const clientId = clientIdOf(client);
   const cognito = 'managedLogin' in client;
   if (cognito) {
     requireOption(client.managedLogin, 'endSessionUrl(): the cognito() provider has no domain (managed login).');

@@ -40,6 +40,10 @@ function base64Url(bytes: Uint8Array): string {
 
 const randomString = (bytes: number): string => base64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 
+/** The client id of a sign-in client: an `oauth2()` (or `cognito()`) provider's, or the one given. */
+export const clientIdOf = (client: SignInClient | { options: { clientId: string } }): string =>
+  'options' in client ? client.options.clientId : client.clientId;
+
 /** The DPoP side of an `oauth2({ dpop: true })` provider; undefined for any other client (one with a `dpop` of its own too). */
 const dpopOf = (client: SignInClient): DpopBinding | undefined => {
   const { dpop } = client as { dpop?: Partial<DpopBinding> };
@@ -67,7 +71,7 @@ export async function beginSignIn(client: SignInClient, options: SignInOptions):
   // Ours come last, so extraParams cannot replace them.
   const params: Record<string, string> = {
     ...options.extraParams,
-    client_id: 'options' in client ? client.options.clientId : client.clientId,
+    client_id: clientIdOf(client),
     response_type: 'code',
     redirect_uri: redirectUri,
     scope,
